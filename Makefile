@@ -1,0 +1,34 @@
+# The project's one task runner.  `make run` does the main job, `make test` runs every check.
+# Both build .venv from environment.yml first (a no-op when it is up to date).
+
+PY := .venv/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: env data run test lint format lab bench
+
+env:
+	@python3 tools/build_env.py
+
+data: env
+	@$(PY) -m arabmedia fetch
+
+run: data
+	@$(PY) -m arabmedia run
+
+lint: env
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+
+format: env
+	@$(PY) -m ruff check --fix .
+	@$(PY) -m ruff format .
+
+test: lint data
+	@$(PY) -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
+
+lab: env
+	@.venv/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks
+
+bench: data
+	@$(PY) -m arabmedia bench

@@ -1,0 +1,142 @@
+"""The ``arabmedia`` command line.
+
+Exit codes: 0 success; 1 the data or a step failed (message on stderr);
+2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from arabmedia.config import Settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(RuntimeError):
+    """A failure the user can act on; printed without a traceback."""
+
+
+def _parameters(pairs: list[list[str]] | None) -> dict:
+    """``-p name value`` pairs; values are parsed as JSON when they can be."""
+    out = {}
+    for name, value in pairs or []:
+        try:
+            out[name] = json.loads(value)
+        except json.JSONDecodeError:
+            out[name] = value
+    return out
+
+
+def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.manifest import AcquisitionError, acquire, load_manifest
+
+    manifest = load_manifest(settings.manifest)
+    names = args.corpora or list(settings.corpora)
+    try:
+        report = acquire(
+            manifest, names, settings, download=not args.no_download, progress=not args.quiet
+        )
+    except AcquisitionError as error:
+        raise CommandError(str(error)) from error
+    counts = report["action"].value_counts().to_dict()
+    print("fetch: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.corpus import load_corpora, read_files
+    from arabmedia.dedup import deduplicate
+
+    targets = args.inputs or list(settings.corpora)
+    paths = [Path(t) for t in targets if Path(t).exists()]
+    names = [t for t in targets if not Path(t).exists()]
+    results = []
+    if names:
+        results.append(load_corpora(names, settings, near_duplicates=False, progress=not args.quiet))
+    if paths:
+        mapping = json.loads(args.mapping) if args.mapping else None
+        results.append(
+            read_files(
+                paths,
+                args.reader,
+                corpus=args.corpus or "user",
+                outlet=args.outlet,
+                mapping=mapping,
+            )
+        )
+    from arabmedia.corpus import concat_results
+
+    result = concat_results(results)
+    articles = deduplicate(result.articles, near=not args.no_near, progress=not args.quiet)
+    from arabmedia.corpus import write_load_result
+
+    written = write_load_result(articles, result.rejects, Path(args.out))
+    print(result.summary + f" ({len(articles)} unique rows) -> {', '.join(map(str, written))}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.notebooks import peak_memory_mb, run_notebooks
+
+    start = time.perf_counter()
+    table = run_notebooks(
+        settings.root / "notebooks",
+        select=args.notebooks,
+        parameters=_parameters(args.parameter),
+        output_dir=Path(args.output_dir) if args.output_dir else None,
+        progress=not args.quiet,
+    )
+    for row in table.itertuples():
+        print(f"run: {row.notebook} {row.seconds:.1f} s")
+    print(
+        f"run: {len(table)} notebooks in {time.perf_counter() - start:.1f} s, "
+        f"peak memory {peak_memory_mb():.0f} MB"
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arabmedia", description="Compare how Arabic-language news outlets cover events."
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="acquire corpora named in data/manifest.yml")
+    fetch.add_argument("corpora", nargs="*", help="corpus names (default: the configured ones)")
+    fetch.add_argument("--no-download", action="store_true", help="use the local mirror only")
+    fetch.set_defaults(func=cmd_fetch)
+
+    load = sub.add_parser("load", help="files or manifest corpora -> articles.parquet + rejects.csv")
+    load.add_argument("inputs", nargs="*", help="corpus names or files (default: configured)")
+    load.add_argument("--out", required=True, help="output folder")
+    load.add_argument("--reader", default="generic", help="reader for files (default: generic)")
+    load.add_argument("--outlet", help="outlet of the given files (never guessed)")
+    load.add_argument("--corpus", help="corpus name for the given files")
+    load.add_argument("--mapping", help='JSON column mapping, e.g. {"body": "text"}')
+    load.add_argument("--no-near", action="store_true", help="skip near-duplicate clustering")
+    load.set_defaults(func=cmd_load)
+
+    run = sub.add_parser("run", help="execute the notebooks in order (papermill)")
+    run.add_argument("notebooks", nargs="*", help="name prefixes, e.g. 00 02 (default: all)")
+    run.add_argument(
+        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        help="notebook parameter (JSON value), e.g. -p show_text true",
+    )
+    run.add_argument("--output-dir", help="write executed copies here instead of in place")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args, load_settings())
+    except CommandError as error:
+        print(f"arabmedia {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
