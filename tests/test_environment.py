@@ -46,7 +46,7 @@ def test_parse_environment_refuses_what_pip_cannot_build(text, message):
 
 def test_wrong_python_version_is_refused(monkeypatch):
     monkeypatch.setattr(build_env.shutil, "which", lambda name: None)
-    with pytest.raises(build_env.EnvSpecError, match="pins python=2.7"):
+    with pytest.raises(build_env.EnvSpecError, match=r"pins python=2\.7"):
         build_env.find_interpreter("2.7")
 
 

@@ -193,8 +193,17 @@ def build(venv: Path, python_version: str, pins: list[str]) -> None:
         check=True,
     )
     subprocess.run(
-        [py, "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL_NAME,
-         "--display-name", "Python (arabmedia)"],
+        [
+            py,
+            "-m",
+            "ipykernel",
+            "install",
+            "--sys-prefix",
+            "--name",
+            KERNEL_NAME,
+            "--display-name",
+            "Python (arabmedia)",
+        ],
         check=True,
         capture_output=True,
     )
@@ -217,8 +226,12 @@ def main(argv: list[str] | None = None) -> int:
         if not problems:
             print(f"build_env: {args.venv} is up to date ({len(pins)} pins)")
             return 0
-        print("build_env: out of date: " + "; ".join(problems[:5])
-              + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""), flush=True)
+        print(
+            "build_env: out of date: "
+            + "; ".join(problems[:5])
+            + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""),
+            flush=True,
+        )
         if args.check:
             return 1
         build(args.venv, python_version, pins)

@@ -49,7 +49,7 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
-    from arabmedia.corpus import load_corpora, read_files
+    from arabmedia.corpus import concat_results, load_corpora, read_files, write_load_result
     from arabmedia.dedup import deduplicate
 
     targets = args.inputs or list(settings.corpora)
@@ -57,26 +57,28 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     names = [t for t in targets if not Path(t).exists()]
     results = []
     if names:
-        results.append(load_corpora(names, settings, near_duplicates=False, progress=not args.quiet))
+        results.append(load_corpora(names, settings, outlets=settings.outlets))
     if paths:
         mapping = json.loads(args.mapping) if args.mapping else None
+        corpus = args.corpus or "user"
         results.append(
-            read_files(
-                paths,
-                args.reader,
-                corpus=args.corpus or "user",
-                outlet=args.outlet,
-                mapping=mapping,
-            )
+            read_files(paths, args.reader, corpus=corpus, outlet=args.outlet, mapping=mapping)
         )
-    from arabmedia.corpus import concat_results
-
     result = concat_results(results)
-    articles = deduplicate(result.articles, near=not args.no_near, progress=not args.quiet)
-    from arabmedia.corpus import write_load_result
-
+    articles = deduplicate(
+        result.articles, near=not args.no_near, disable_progress=True if args.quiet else None
+    )
     written = write_load_result(articles, result.rejects, Path(args.out))
-    print(result.summary + f" ({len(articles)} unique rows) -> {', '.join(map(str, written))}")
+    print(f"{result.summary} ({len(articles)} unique rows) -> {', '.join(map(str, written))}")
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.bench import format_benchmark, load_benchmark_texts, run_benchmark
+
+    texts = load_benchmark_texts(settings.raw_dir)
+    result = run_benchmark(texts, n_jobs=args.jobs)
+    print(json.dumps(result, indent=2, sort_keys=True) if args.json else format_benchmark(result))
     return EXIT_OK
 
 
@@ -104,15 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="arabmedia", description="Compare how Arabic-language news outlets cover events."
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--quiet", action="store_true", help="no progress bars")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    fetch = sub.add_parser("fetch", help="acquire corpora named in data/manifest.yml")
+    fetch = sub.add_parser(
+        "fetch", parents=[common], help="acquire corpora named in data/manifest.yml"
+    )
     fetch.add_argument("corpora", nargs="*", help="corpus names (default: the configured ones)")
     fetch.add_argument("--no-download", action="store_true", help="use the local mirror only")
     fetch.set_defaults(func=cmd_fetch)
 
-    load = sub.add_parser("load", help="files or manifest corpora -> articles.parquet + rejects.csv")
+    load = sub.add_parser(
+        "load", parents=[common], help="corpora or files -> articles.parquet + rejects.csv"
+    )
     load.add_argument("inputs", nargs="*", help="corpus names or files (default: configured)")
     load.add_argument("--out", required=True, help="output folder")
     load.add_argument("--reader", default="generic", help="reader for files (default: generic)")
@@ -122,14 +129,25 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--no-near", action="store_true", help="skip near-duplicate clustering")
     load.set_defaults(func=cmd_load)
 
-    run = sub.add_parser("run", help="execute the notebooks in order (papermill)")
+    run = sub.add_parser("run", parents=[common], help="execute the notebooks in order (papermill)")
     run.add_argument("notebooks", nargs="*", help="name prefixes, e.g. 00 02 (default: all)")
     run.add_argument(
-        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
         help="notebook parameter (JSON value), e.g. -p show_text true",
     )
     run.add_argument("--output-dir", help="write executed copies here instead of in place")
     run.set_defaults(func=cmd_run)
+
+    bench = sub.add_parser(
+        "bench", parents=[common], help="tokenizer speed on the Al Mayadeen corpus"
+    )
+    bench.add_argument("--jobs", type=int, default=2, help="processes for the parallel run")
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 
@@ -137,6 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args, load_settings())
-    except CommandError as error:
+    except (CommandError, ValueError, FileNotFoundError) as error:
         print(f"arabmedia {args.command}: error: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -35,6 +35,7 @@ class Settings:
     tables_dir: Path
     manifest: Path
     corpora: tuple[str, ...] = field(default_factory=tuple)
+    outlets: dict[str, str] = field(default_factory=dict)
 
     def with_paths(self, **paths: str | os.PathLike) -> Settings:
         """A copy with some paths replaced (resolved against the project root)."""
@@ -62,5 +63,9 @@ def load_settings(root: str | os.PathLike | None = None) -> Settings:
     if os.environ.get("ARABMEDIA_CORPORA"):
         corpora = os.environ["ARABMEDIA_CORPORA"].split(",")
     return Settings(
-        root=root, manifest=root / "data" / "manifest.yml", corpora=tuple(corpora), **paths
+        root=root,
+        manifest=root / "data" / "manifest.yml",
+        corpora=tuple(corpora),
+        outlets=dict(raw.get("run", {}).get("outlets", {})),
+        **paths,
     )

@@ -1,0 +1,567 @@
+"""Arabic normalization and tokenization: fast, and token-for-token equal to camel-tools.
+
+Every analysis counts words, and spelling variation (أ/ا, ة/ه, diacritics, tatweel, digit
+scripts, quote styles) splits one word into many types.  :func:`normalize` folds those
+variants; :func:`tokenize` splits the result into words and punctuation.
+
+Reference and speed
+-------------------
+The reference is the plain camel-tools composition in :func:`reference_normalize` and
+:func:`reference_tokenize` (``normalize_unicode``, ``dediac_ar``, ``normalize_alef_ar``,
+``normalize_alef_maksura_ar``, ``normalize_teh_marbuta_ar`` and ``simple_word_tokenize``,
+plus simple ``str`` steps for what camel-tools has no function for).  The fast path gives
+the same output but works on whole batches:
+
+* all one-to-one character maps, deletions and whitespace squeezing are one look-up table
+  applied to the whole batch with numpy (a vectorized ``str.translate``); the table also
+  folds characters whose NFKC form is a single character;
+* NFKC then runs only on the few documents :func:`unicodedata.is_normalized` flags;
+* tokens come from ONE precompiled standard-library ``re`` pattern (``findall``) that
+  reproduces ``simple_word_tokenize`` exactly, emoji sequences included
+  (see :func:`_token_pattern`).
+
+Deliberate deviations from the plain composition (none seen on the corpora):
+
+* The fast path applies the character maps before NFKC and repeats map + NFKC until the
+  text is stable.  This makes :func:`normalize` idempotent.  The plain composition is not
+  idempotent on contrived inputs where a map or deletion leaves a letter next to a
+  combining madda or hamza (``آ`` + U+0653 gives ``ا`` + U+0653, which NFKC composes
+  back to ``آ``); there the fast path returns the stable ``ا`` and the two differ.
+* ``diacritics`` also removes Quranic annotation marks and the rarer Arabic vowel marks
+  (:data:`EXTRA_ARABIC_MARKS`), which ``dediac_ar`` keeps.  The reference adds the same step.
+
+Tokenization has no deviation: the pattern is built from camel-tools' own definitions
+(Unicode punctuation and symbol categories from :mod:`unicodedata`, emoji from the
+``emoji`` package, the camel-tools symbol regex) and the tests compare both token for
+token on the corpora and on generated strings.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+import regex
+
+# --------------------------------------------------------------------------- normalization
+
+#: Bidi and zero-width controls: invisible, but they split one word into several types.
+#: U+061C (Arabic letter mark) is added to the ranges named in the project brief.
+CONTROL_CHARS = frozenset(
+    [chr(c) for c in range(0x200B, 0x2010)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\ufeff", "\u061c"]
+)
+#: camel-tools' ``AR_DIAC_CHARSET``: tanwin, harakat, shadda, sukun, superscript alef.
+ARABIC_DIACRITICS = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670")
+#: Quranic annotation marks and rarer Arabic vowel marks (all category Mn).
+EXTRA_ARABIC_MARKS = frozenset(
+    chr(c)
+    for lo, hi in [
+        (0x0610, 0x061A),
+        (0x0656, 0x065F),
+        (0x06D6, 0x06DC),
+        (0x06DF, 0x06E4),
+        (0x06E7, 0x06E8),
+        (0x06EA, 0x06ED),
+        (0x08D3, 0x08E1),
+        (0x08E3, 0x08FF),
+    ]
+    for c in range(lo, hi + 1)
+)
+TATWEEL = "\u0640"
+ALEF_VARIANTS = "\u0623\u0625\u0622\u0671"  # أ إ آ ٱ
+DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02"  # “ ” „ ‟ « » ″ ＂
+SINGLE_QUOTES = "\u2018\u2019\u201a\u201b"  # ‘ ’ ‚ ‛
+EASTERN_DIGITS = "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"  # ٠-٩
+PERSIAN_DIGITS = "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"  # ۰-۹
+#: Characters :func:`str.isspace` accepts (what ``str.split`` and camel-tools split on).
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+#: The two code points camel-tools' ``normalize_unicode`` expands before NFKC.
+UNICODE_FIXES = {"\ufdfc": "ريال", "\ufdfd": "بسم الله الرحمن الرحيم"}
+
+
+@dataclass(frozen=True)
+class NormalizeSettings:
+    """Which normalization steps to apply; every step is on by default.
+
+    Steps run in this order (the order of :func:`cumulative_settings`):
+
+    * ``unicode``: NFKC, as camel-tools ``normalize_unicode`` (folds presentation forms
+      and ligatures such as ﻻ into plain letters, fullwidth forms, no-break spaces).
+    * ``controls``: delete bidi and zero-width controls (:data:`CONTROL_CHARS`).
+    * ``diacritics``: delete tanwin, harakat, shadda, sukun, superscript alef
+      (camel-tools ``dediac_ar``) and Quranic marks (:data:`EXTRA_ARABIC_MARKS`).
+    * ``tatweel``: delete the kashida ـ.
+    * ``alef``: أ إ آ ٱ → ا (camel-tools ``normalize_alef_ar``).
+    * ``alef_maksura``: ى → ي (``normalize_alef_maksura_ar``).
+    * ``teh_marbuta``: ة → ه (``normalize_teh_marbuta_ar``).
+    * ``digits``: Eastern Arabic ٠-٩ and Persian ۰-۹ digits → 0-9.
+    * ``quotes``: all double quotation marks (“ ” „ ‟ « » ″ ＂) → ``"`` and single curly
+      quotes (‘ ’ ‚ ‛) → ``'``.  Quotation marks are kept, not deleted: a name in scare
+      quotes is a stance signal that later analyses count.
+    * ``whitespace``: collapse every whitespace run to one space and trim the ends.
+
+    Left alone on purpose: hamza on waw/ya (ؤ ئ) and the bare hamza ء, which are distinct
+    spellings rather than variants; and Arabic-script punctuation (، ؛ ؟), which is the
+    native punctuation and maps one-to-one to nothing we would gain from folding.
+    """
+
+    unicode: bool = True
+    controls: bool = True
+    diacritics: bool = True
+    tatweel: bool = True
+    alef: bool = True
+    alef_maksura: bool = True
+    teh_marbuta: bool = True
+    digits: bool = True
+    quotes: bool = True
+    whitespace: bool = True
+
+
+DEFAULT_SETTINGS = NormalizeSettings()
+STEP_NAMES = tuple(f.name for f in fields(NormalizeSettings))
+
+
+def _character_map(settings: NormalizeSettings) -> dict[str, str | None]:
+    """The one-to-one character replacements (``None`` = delete) the settings ask for."""
+    mapping: dict[str, str | None] = {}
+    if settings.controls:
+        mapping.update(dict.fromkeys(CONTROL_CHARS))
+    if settings.diacritics:
+        mapping.update(dict.fromkeys(ARABIC_DIACRITICS | EXTRA_ARABIC_MARKS))
+    if settings.tatweel:
+        mapping[TATWEEL] = None
+    if settings.alef:
+        mapping.update(dict.fromkeys(ALEF_VARIANTS, "\u0627"))
+    if settings.alef_maksura:
+        mapping["\u0649"] = "\u064a"
+    if settings.teh_marbuta:
+        mapping["\u0629"] = "\u0647"
+    if settings.digits:
+        mapping.update({d: str(i) for i, d in enumerate(EASTERN_DIGITS)})
+        mapping.update({d: str(i) for i, d in enumerate(PERSIAN_DIGITS)})
+    if settings.quotes:
+        mapping.update(dict.fromkeys(DOUBLE_QUOTES, '"'))
+        mapping.update(dict.fromkeys(SINGLE_QUOTES, "'"))
+    return mapping
+
+
+_MAX_PASSES = 8  # NFKC + maps converge in one or two passes; this only bounds odd input
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Per-settings look-up tables over UTF-16 code units."""
+
+    replacement: np.ndarray  # code unit -> code unit
+    deleted: np.ndarray  # code unit -> delete it?
+    collapse_spaces: bool
+
+
+@functools.lru_cache(maxsize=32)
+def _lookup_tables(settings: NormalizeSettings) -> _Tables:
+    """The character maps of ``settings`` as tables; cached per settings.
+
+    With ``unicode`` on, a BMP character whose NFKC form is one BMP character is mapped
+    straight to that form (then through the other maps).  This is safe because NFKC only
+    looks at each character's compatibility decomposition, which a character shares with
+    its NFKC form; it spares the full NFKC pass for most documents (no-break spaces,
+    presentation forms, fullwidth digits).  Surrogates map to themselves, so characters
+    outside the BMP pass through unchanged and are left to the NFKC pass.  With
+    ``whitespace`` on, every whitespace character becomes a space.
+    """
+    mapping = _character_map(settings)
+    if settings.whitespace:
+        mapping.update(dict.fromkeys(WHITESPACE, " "))
+    replacement = np.arange(0x10000, dtype=np.uint16)
+    deleted = np.zeros(0x10000, dtype=bool)
+
+    def assign(code: int, target: str | None) -> None:
+        if target is None:
+            deleted[code] = True
+        else:
+            replacement[code] = ord(target)
+
+    if settings.unicode:
+        for code in range(0x10000):
+            char = chr(code)
+            if 0xD800 <= code < 0xE000 or char in UNICODE_FIXES:
+                continue
+            image = unicodedata.normalize("NFKC", char)
+            if image != char and len(image) == 1 and ord(image) < 0x10000:
+                assign(code, mapping.get(image, image))
+    for source, target in mapping.items():
+        assign(ord(source), target)
+    replacement.flags.writeable = deleted.flags.writeable = False
+    return _Tables(replacement, deleted, settings.whitespace)
+
+
+def _apply_tables(text: str, tables: _Tables) -> str:
+    """Map, delete and (optionally) squeeze spaces in one vectorized pass over ``text``."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    kept = tables.deleted[units]
+    if kept.any():
+        units = units[~kept]
+    mapped = tables.replacement[units]
+    if tables.collapse_spaces:
+        space = mapped == 32
+        repeated = np.zeros(len(mapped), dtype=bool)
+        np.logical_and(space[1:], space[:-1], out=repeated[1:])
+        mapped = mapped[~repeated]
+    return mapped.tobytes().decode("utf-16-le", "surrogatepass")
+
+
+def _nfkc(text: str) -> str:
+    """camel-tools ``normalize_unicode``: expand two ligatures camel fixes, then NFKC."""
+    for source, target in UNICODE_FIXES.items():
+        if source in text:
+            text = text.replace(source, target)
+    return unicodedata.normalize("NFKC", text)
+
+
+def _stabilize(text: str, tables: _Tables) -> str:
+    """Repeat NFKC and the character maps until neither changes ``text`` (see module doc)."""
+    for _ in range(_MAX_PASSES):
+        if unicodedata.is_normalized("NFKC", text) and not any(f in text for f in UNICODE_FIXES):
+            break
+        mapped = _apply_tables(_nfkc(text), tables)
+        if mapped == text:
+            break
+        text = mapped
+    return text
+
+
+def normalize_many(
+    texts: Sequence[str], settings: NormalizeSettings = DEFAULT_SETTINGS
+) -> list[str]:
+    """Normalize a batch of texts (same result as :func:`normalize` on each, but faster).
+
+    The batch is joined with NUL separators so the tables run once over all of it; when a
+    text itself contains NUL each text is mapped on its own instead.
+    """
+    texts = list(texts)
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {position} is {type(text).__name__}, not str")
+    if not texts:
+        return []
+    tables = _lookup_tables(settings)
+    joined = "\0".join(texts)
+    if joined.count("\0") == len(texts) - 1:
+        mapped = _apply_tables(joined, tables).split("\0")
+    else:
+        mapped = [_apply_tables(text, tables) for text in texts]
+    if settings.unicode:
+        mapped = [_stabilize(text, tables) for text in mapped]
+    if settings.whitespace:
+        mapped = [text.strip(" ") for text in mapped]
+    return mapped
+
+
+def normalize(text: str, settings: NormalizeSettings = DEFAULT_SETTINGS) -> str:
+    """Normalize one text with the steps ``settings`` switches on (see NormalizeSettings)."""
+    return normalize_many([text], settings)[0]
+
+
+def cumulative_settings(
+    settings: NormalizeSettings = DEFAULT_SETTINGS,
+) -> list[tuple[str, NormalizeSettings]]:
+    """Settings that switch on the enabled steps one at a time, in order.
+
+    Entry ``i`` enables the first ``i`` enabled steps of ``settings``; entry 0 is named
+    ``"raw"`` and enables none.  A notebook tokenizes a corpus with each to show how the
+    number of types shrinks step by step.
+    """
+    current = NormalizeSettings(**dict.fromkeys(STEP_NAMES, False))
+    stages = [("raw", current)]
+    for name in STEP_NAMES:
+        if getattr(settings, name):
+            current = replace(current, **{name: True})
+            stages.append((name, current))
+    return stages
+
+
+def normalize_steps(
+    text: str, settings: NormalizeSettings = DEFAULT_SETTINGS
+) -> list[tuple[str, str]]:
+    """``text`` after each step of :func:`cumulative_settings`, as (step name, text) pairs."""
+    return [(name, normalize(text, stage)) for name, stage in cumulative_settings(settings)]
+
+
+def reference_normalize(text: str, settings: NormalizeSettings = DEFAULT_SETTINGS) -> str:
+    """The plain camel-tools composition that :func:`normalize` must reproduce.
+
+    Slow and obviously correct; used by the tests and as the benchmark baseline.  Steps
+    camel-tools has no function for are written with ``str`` methods.  Quotation marks are
+    folded before NFKC so that ″ becomes ``"`` rather than NFKC's two primes.
+    """
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import (
+        normalize_alef_ar,
+        normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar,
+        normalize_unicode,
+    )
+
+    if settings.controls:
+        text = _CONTROLS_RE.sub("", text)
+    if settings.quotes:
+        text = text.translate(str.maketrans(_quote_map()))
+    if settings.unicode:
+        text = normalize_unicode(text)
+    if settings.controls:
+        text = _CONTROLS_RE.sub("", text)
+    if settings.diacritics:
+        text = dediac_ar(text)
+        text = _EXTRA_MARKS_RE.sub("", text)
+    if settings.tatweel:
+        text = text.replace(TATWEEL, "")
+    if settings.alef:
+        text = normalize_alef_ar(text)
+    if settings.alef_maksura:
+        text = normalize_alef_maksura_ar(text)
+    if settings.teh_marbuta:
+        text = normalize_teh_marbuta_ar(text)
+    if settings.digits:
+        for digits in (EASTERN_DIGITS, PERSIAN_DIGITS):
+            for value, digit in enumerate(digits):
+                text = text.replace(digit, str(value))
+    if settings.whitespace:
+        text = " ".join(text.split())
+    return text
+
+
+_CONTROLS_RE = re.compile(f"[{re.escape(''.join(sorted(CONTROL_CHARS)))}]")
+_EXTRA_MARKS_RE = re.compile(f"[{re.escape(''.join(sorted(EXTRA_ARABIC_MARKS)))}]")
+
+
+def _quote_map() -> dict[str, str]:
+    """Quotation-mark folding used by :func:`reference_normalize`."""
+    return {**dict.fromkeys(DOUBLE_QUOTES, '"'), **dict.fromkeys(SINGLE_QUOTES, "'")}
+
+
+# --------------------------------------------------------------------------- tokenization
+
+#: The symbol regex of camel-tools 1.6 ``simple_word_tokenize`` (tests check it is unchanged).
+CAMEL_SYMBOLS_PATTERN = (
+    r"(?:(?:\p{RI}\p{RI}|\p{Emoji}(?:\p{EMod}|\uFE0F\u20E3?|[\U000E0020-\U000E007E]+\U000E007F)?"
+    r"(?:\u200D(?:\p{RI}\p{RI}|\p{Emoji}(?:\p{EMod}|\uFE0F\u20E3?|[\U000E0020-\U000E007E]+\U000E007F)?))*)"
+    r"|(?:[0-9*#]\u20e3)|\p{S}|\p{P})"
+)
+
+# Which text after a candidate symbol would make camel-tools' greedy symbol match go on
+# (see _token_pattern).  Filled with explicit character classes when the pattern is built.
+_GUARD_KINDS = ("complete", "joinable", "selector", "bare", "bare_indicator")
+
+
+def _ranges(chars: set[str] | frozenset[str]) -> str:
+    """``chars`` as the inside of a regex character class, in code point ranges."""
+    codes = sorted(map(ord, chars))
+    parts, start = [], 0
+    while start < len(codes):
+        end = start
+        while end + 1 < len(codes) and codes[end + 1] == codes[end] + 1:
+            end += 1
+        low, high = codes[start], codes[end]
+        parts.append(f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}")
+        start = end + 1
+    return "".join(parts)
+
+
+def _token_pattern() -> dict[str, str]:
+    """The alternatives (in order) of the one pattern equal to ``simple_word_tokenize``.
+
+    camel-tools splits on whitespace, then walks each word: where its symbol regex
+    (:data:`CAMEL_SYMBOLS_PATTERN`) matches a string that is a Unicode punctuation/symbol
+    character or a known emoji, that string is a token; otherwise it moves on one character.
+    The match is greedy, so a candidate only counts if the text after it would not extend
+    the match (an emoji followed by a skin tone is one token; ``🇵🇸`` is one token but the
+    last of three regional indicators stands alone).  The pattern encodes exactly that:
+
+    * symbols: every string camel-tools could emit (found by running its own regex over its
+      own symbol set), grouped by how their ending could be extended, each group followed by
+      a negative lookahead ruling the extension out; multi-character emoji sit behind a
+      two-character gate so that ordinary text never tries them;
+    * words: runs of letters, marks and digits that can never start a symbol, ending
+      before whitespace or punctuation; anything else goes to a slow path that checks
+      every character against all symbols.
+
+    Character classes are explicit code point lists computed with the ``regex`` module's
+    Unicode properties (the tables camel-tools' regex uses) and compiled with the standard
+    ``re`` module, whose classes of BMP characters are constant-time bitmaps: the common
+    path (Arabic and Latin words, ASCII and Arabic punctuation) is as fast as ``\\w+``.
+    """
+    from emoji import EMOJI_DATA
+
+    camel_symbols = regex.compile(CAMEL_SYMBOLS_PATTERN)
+    every_char = "".join(map(chr, range(0x110000)))
+
+    def matching(pattern: str) -> set[str]:
+        return set(regex.findall(pattern, every_char, flags=regex.V1))
+
+    emoji_chars, indicators = matching(r"\p{Emoji}"), matching(r"\p{RI}")
+    modifiers = matching(r"\p{EMod}")
+    whitespace = set(WHITESPACE)
+    symbol_set = {c for c in every_char if unicodedata.category(c)[0] in "PS"} | set(EMOJI_DATA)
+
+    def guard_kind(symbol: str) -> str:
+        if len(symbol) == 2 and symbol[0] in indicators and symbol[1] in indicators:
+            return "complete"  # camel's regional-indicator pair never extends
+        last = symbol.rsplit("\u200d", 1)[-1]
+        if len(last) == 1:
+            if last not in emoji_chars:
+                return "complete"
+            return "bare_indicator" if last in indicators else "bare"
+        return "selector" if last.endswith("\ufe0f") else "joinable"
+
+    singles: dict[str, set[str]] = {kind: set() for kind in _GUARD_KINDS}
+    multis: dict[str, set[str]] = {kind: set() for kind in _GUARD_KINDS}
+    for symbol in symbol_set:
+        found = camel_symbols.match(symbol)
+        if found is None or found.group() != symbol or set(symbol) & whitespace:
+            continue
+        (singles if len(symbol) == 1 else multis)[guard_kind(symbol)].add(symbol)
+
+    joined = rf"\u200d[{_ranges(emoji_chars)}]"
+    after_bare = rf"[{_ranges(modifiers)}]|\ufe0f|[\U000e0020-\U000e007e]+\U000e007f|{joined}"
+    guards = {
+        "complete": "",
+        "joinable": f"(?!{joined})",
+        "selector": rf"(?!\u20e3|{joined})",
+        "bare": f"(?!{after_bare})",
+        "bare_indicator": rf"(?![{_ranges(indicators)}]|{after_bare})",
+    }
+    single_symbols = [
+        f"[{_ranges(chars)}]{guards[kind]}" for kind, chars in singles.items() if chars
+    ]
+    multi_chars = set().union(*multis.values())
+    gate = f"(?=[{_ranges({m[0] for m in multi_chars})}][{_ranges({m[1] for m in multi_chars})}])"
+    multi_symbols = [
+        "(?:" + "|".join(map(re.escape, sorted(v, key=lambda m: (-len(m), m)))) + ")" + guards[k]
+        for k, v in multis.items()
+        if v
+    ]
+    any_symbol = (
+        "(?:" + "|".join([*single_symbols, gate + "(?:" + "|".join(multi_symbols) + ")"]) + ")"
+    )
+
+    # Letters, marks and digits that never start a symbol.  Digits are emoji (keycaps) but
+    # only start one before U+FE0F, an emoji modifier, a joiner or a tag, none of which is
+    # in these classes, so a run stopping there fails the lookahead and takes the slow path.
+    letters = matching(r"[\p{L}\p{M}\p{N}--\p{Emoji}--[\ufe0f]]")
+    digits = set("0123456789")
+    punct = singles["complete"] - emoji_chars  # single-character symbols that never extend
+    bmp = {chr(c) for c in range(0x10000)}
+    space = f"[{_ranges(whitespace)}]"
+    fast_letters = f"[{_ranges((letters | digits) & bmp)}]"
+    fast_punct = f"[{_ranges(punct & bmp)}]"
+    digit_extension = rf"[{_ranges(modifiers)}\ufe0f\u200d\U000e0020-\U000e007f]"
+    return {
+        "fast_word": f"{fast_letters}++(?={space}|{fast_punct}|\\Z)",
+        "fast_punct": fast_punct,
+        # Everything else starts on a non-space: checking that first keeps findall from
+        # trying the costly alternatives at every space between words.
+        "rest": (
+            f"(?!{space})(?:{any_symbol}"
+            f"|(?:[{_ranges(letters)}]++|[0-9]++(?!{digit_extension})|(?!{space})(?!{any_symbol}).)+)"
+        ),
+    }
+
+
+@functools.cache
+def token_regex() -> re.Pattern:
+    """The compiled :func:`_token_pattern` (built once per process, about a second)."""
+    return re.compile("|".join(_token_pattern().values()), re.DOTALL)
+
+
+def tokenize(text: str, settings: NormalizeSettings | None = DEFAULT_SETTINGS) -> list[str]:
+    """Normalize ``text`` (skip with ``settings=None``) and split it into tokens.
+
+    Identical to camel-tools ``simple_word_tokenize(reference_normalize(text, settings))``.
+    """
+    if settings is not None:
+        text = normalize(text, settings)
+    return token_regex().findall(text)
+
+
+def _tokenize_batch(texts: list[str], settings: NormalizeSettings | None) -> list[list[str]]:
+    """Normalize a batch as one and tokenize each text."""
+    if settings is not None:
+        texts = normalize_many(texts, settings)
+    findall = token_regex().findall
+    return [findall(text) for text in texts]
+
+
+def _tokenize_chunk_encoded(args: tuple[list[str], NormalizeSettings | None]) -> str:
+    """Worker: tokens of a chunk, one text a line, tokens separated by spaces.
+
+    One string pickles far faster than millions of small ones; tokens never contain
+    whitespace, so the encoding is lossless.
+    """
+    return "\n".join(" ".join(tokens) for tokens in _tokenize_batch(*args))
+
+
+def _decode_chunk(encoded: str) -> list[list[str]]:
+    """Inverse of :func:`_tokenize_chunk_encoded`."""
+    return [line.split(" ") if line else [] for line in encoded.split("\n")]
+
+
+def tokenize_many(
+    texts: Sequence[str],
+    settings: NormalizeSettings | None = DEFAULT_SETTINGS,
+    n_jobs: int = 1,
+    chunksize: int = 500,
+    progress: bool = False,
+) -> list[list[str]]:
+    """Tokenize many texts, in order, optionally in ``n_jobs`` worker processes.
+
+    Texts are cut into chunks of ``chunksize``; each chunk is normalized as one batch.
+    The result does not depend on ``n_jobs`` or ``chunksize``.  Workers are forked, so
+    they share the compiled pattern instead of building it again.
+    """
+    if n_jobs < 1 or chunksize < 1:
+        raise ValueError(f"n_jobs and chunksize must be >= 1, got {n_jobs} and {chunksize}")
+    texts = list(texts)
+    chunks = [(texts[i : i + chunksize], settings) for i in range(0, len(texts), chunksize)]
+    token_regex()  # build before forking so that workers inherit it
+    if settings is not None:
+        _lookup_tables(settings)
+    bar = _progress_bar(len(chunks)) if progress else None
+    result: list[list[str]] = []
+    if n_jobs == 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            result.extend(_tokenize_batch(*chunk))
+            if bar is not None:
+                bar.update()
+    else:
+        with multiprocessing.get_context("fork").Pool(n_jobs) as pool:
+            for encoded in pool.imap(_tokenize_chunk_encoded, chunks):
+                result.extend(_decode_chunk(encoded))
+                if bar is not None:
+                    bar.update()
+    if bar is not None:
+        bar.close()
+    return result
+
+
+def _progress_bar(total: int):
+    """A tqdm bar over chunks (imported only when asked for)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="tokenize", unit="chunk")
+
+
+def reference_tokenize(text: str, settings: NormalizeSettings | None = DEFAULT_SETTINGS):
+    """camel-tools ``simple_word_tokenize`` after :func:`reference_normalize` (the baseline)."""
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    if settings is not None:
+        text = reference_normalize(text, settings)
+    return simple_word_tokenize(text)
