@@ -260,9 +260,7 @@ def collapse_exact(
     reasons: dict[int, set[str]] = {}
     _link_equal_keys(_doc_ids(articles, caller), sets, reasons, "id")
     # Paragraph rows (ArMPro) carry their page's URL: it does not identify them.
-    paragraph = (
-        articles["kind"].eq("paragraph").tolist() if "kind" in articles else [False] * size
-    )
+    paragraph = articles["kind"].eq("paragraph").tolist() if "kind" in articles else [False] * size
     urls = [
         None if is_paragraph else canonical_url(u) or None
         for u, is_paragraph in zip(_string_values(articles, "url", caller), paragraph, strict=True)
