@@ -73,6 +73,28 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_tokenize(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.cache import cached_tokens
+    from arabmedia.corpus import load_corpora
+    from arabmedia.dedup import deduplicate
+
+    names = args.corpora or list(settings.corpora)
+    result = load_corpora(names, settings, outlets=settings.outlets)
+    articles = deduplicate(result.articles, near=False)
+    texts = (articles["title"] + "\n" + articles["lead"] + "\n" + articles["body"]).tolist()
+    tokens, hit = cached_tokens(
+        articles["doc_id"].tolist(),
+        texts,
+        settings.cache_dir,
+        n_jobs=args.jobs,
+        progress=not args.quiet,
+    )
+    total = int(tokens["tokens"].str.len().sum())
+    source = "cache hit" if hit else "tokenized and cached"
+    print(f"tokenize: {len(tokens)} documents, {total} tokens ({source}) in {settings.cache_dir}")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from arabmedia.bench import format_benchmark, load_benchmark_texts, run_benchmark
 
@@ -141,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--output-dir", help="write executed copies here instead of in place")
     run.set_defaults(func=cmd_run)
+
+    tokenize = sub.add_parser(
+        "tokenize", parents=[common], help="corpora -> cached tokens (title, lead, body)"
+    )
+    tokenize.add_argument("corpora", nargs="*", help="corpus names (default: configured)")
+    tokenize.add_argument("--jobs", type=int, default=2, help="processes")
+    tokenize.set_defaults(func=cmd_tokenize)
 
     bench = sub.add_parser(
         "bench", parents=[common], help="tokenizer speed on the Al Mayadeen corpus"

@@ -1,0 +1,44 @@
+"""Token cache: a second run hits, any change of text or settings misses, writes are atomic."""
+
+from dataclasses import replace
+
+import pytest
+
+from arabmedia import cache
+from arabmedia.text import DEFAULT_SETTINGS, tokenize
+
+IDS = ["a", "b"]
+TEXTS = ["قالت وزارة الصحة إن «الشهداء» 12", "لا نص آخر"]
+
+
+def test_second_run_hits_and_returns_the_same_tokens(tmp_path):
+    first, hit_first = cache.cached_tokens(IDS, TEXTS, tmp_path)
+    second, hit_second = cache.cached_tokens(IDS, TEXTS, tmp_path)
+    assert (hit_first, hit_second) == (False, True)
+    assert second["doc_id"].tolist() == IDS
+    assert [list(t) for t in second["tokens"]] == [tokenize(t) for t in TEXTS]
+    assert [list(t) for t in first["tokens"]] == [list(t) for t in second["tokens"]]
+
+
+@pytest.mark.parametrize(
+    ("ids", "texts", "settings"),
+    [
+        (IDS, [TEXTS[0] + " ", TEXTS[1]], DEFAULT_SETTINGS),
+        (["a", "c"], TEXTS, DEFAULT_SETTINGS),
+        (IDS, TEXTS, replace(DEFAULT_SETTINGS, teh_marbuta=False)),
+    ],
+)
+def test_changing_text_ids_or_settings_misses(tmp_path, ids, texts, settings):
+    cache.cached_tokens(IDS, TEXTS, tmp_path)
+    _, hit = cache.cached_tokens(ids, texts, tmp_path, settings)
+    assert not hit
+
+
+def test_failed_write_leaves_no_cache_file(tmp_path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache.pq, "write_table", fail)
+    with pytest.raises(OSError, match="disk full"):
+        cache.cached_tokens(IDS, TEXTS, tmp_path)
+    assert list((tmp_path / "tokens").iterdir()) == []
