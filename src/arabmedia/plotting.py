@@ -425,13 +425,20 @@ def dot_plot_ci(
                 capsize=0,
                 label=name,
             )
-        ax.set_yticks(range(len(categories)), [str(category) for category in categories])
-        ax.set_ylim(len(categories) - 0.5, -0.5)
-        ax.set_xlabel(value)
-        ax.grid(axis="x")
-        if group is not None:
-            _add_legend(fig, ax, title=group)
+        _finish_category_axes(fig, ax, categories, value, group)
     return fig, ax
+
+
+def _finish_category_axes(
+    fig: Figure, ax: Axes, categories: list, xlabel: str, group: str | None
+) -> None:
+    """Categories top to bottom on the y axis, x grid, legend for grouped plots."""
+    ax.set_yticks(range(len(categories)), [str(name) for name in categories])
+    ax.set_ylim(len(categories) - 0.5, -0.5)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x")
+    if group is not None:
+        _add_legend(fig, ax, title=group)
 
 
 def _add_legend(fig: Figure, ax: Axes, title: str) -> None:
@@ -580,10 +587,5 @@ def bar_counts(
                 color=color,
                 label=name,
             )
-        ax.set_yticks(range(len(categories)), [str(name) for name in categories])
-        ax.set_ylim(len(categories) - 0.5, -0.5)
-        ax.set_xlabel(count)
-        ax.grid(axis="x")
-        if group is not None:
-            _add_legend(fig, ax, title=group)
+        _finish_category_axes(fig, ax, categories, count, group)
     return fig, ax

@@ -15,27 +15,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from arabmedia.config import PROJECT_ROOT
+from arabmedia.text import normalize
 
 STOPWORDS_DIR = PROJECT_ROOT / "data" / "stopwords"
 SINGLE_WORD = re.compile(r"^[\u0621-\u064a]+$")
 ONE_LETTER_PARTICLES = frozenset("وفبلكس")
-EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def normalize_word(word: str) -> str:
-    """The project's default normalization of one word (NFKC, no diacritics/tatweel,
-    أ إ آ ٱ → ا, ى → ي, ة → ه, Eastern digits → ASCII), using camel-tools' helpers."""
-    from camel_tools.utils.dediac import dediac_ar
-    from camel_tools.utils.normalize import (
-        normalize_alef_ar,
-        normalize_alef_maksura_ar,
-        normalize_teh_marbuta_ar,
-        normalize_unicode,
-    )
-
-    word = dediac_ar(normalize_unicode(word)).replace("\u0640", "")
-    word = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(word)))
-    return word.translate(EASTERN_DIGITS).strip()
+    """One word under the project's default normalization (:func:`arabmedia.text.normalize`)."""
+    return normalize(word).strip()
 
 
 def load_stopwords(name: str = "arabmedia", directory: str | os.PathLike | None = None):
