@@ -2,9 +2,12 @@
 
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 
 from arabmedia import cache
+from arabmedia.config import load_settings
+from arabmedia.corpus import article_text
 from arabmedia.text import DEFAULT_SETTINGS, tokenize
 
 IDS = ["a", "b"]
@@ -42,3 +45,20 @@ def test_failed_write_leaves_no_cache_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         cache.cached_tokens(IDS, TEXTS, tmp_path)
     assert list((tmp_path / "tokens").iterdir()) == []
+
+
+def test_article_tokens_align_with_the_table_and_share_the_cache(tmp_path):
+    settings = load_settings().with_paths(cache_dir=tmp_path)
+    articles = pd.DataFrame(
+        {"doc_id": ["x", "y"], "title": ["عنوان أول", ""], "lead": ["", "مقدمة"]},
+        index=[10, 20],
+    )
+    assert article_text(articles, ["title", "lead"]).tolist() == ["عنوان أول", "مقدمة"]
+    tokens = cache.article_tokens(articles, ["title", "lead"], settings)
+    assert tokens.index.tolist() == [10, 20]
+    assert [list(t) for t in tokens] == [tokenize("عنوان أول"), tokenize("مقدمة")]
+    again = cache.article_tokens(articles, ["title", "lead"], settings)
+    assert len(list((tmp_path / "tokens").glob("*.parquet"))) == 1
+    assert [list(t) for t in again] == [list(t) for t in tokens]
+    with pytest.raises(ValueError, match=r"no column\(s\) \['body'\]"):
+        article_text(articles, ["title", "body"])

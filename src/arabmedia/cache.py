@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from arabmedia.config import Settings
 from arabmedia.io import atomic_path
 from arabmedia.text import DEFAULT_SETTINGS, NormalizeSettings, tokenize_many
 
@@ -64,3 +65,30 @@ def cached_tokens(
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
     return table.to_pandas(), False
+
+
+def article_tokens(
+    articles: pd.DataFrame,
+    fields: Sequence[str],
+    settings: Settings,
+    *,
+    normalize: NormalizeSettings = DEFAULT_SETTINGS,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> pd.Series:
+    """Tokens of :func:`arabmedia.corpus.article_text` over ``fields``, through the cache.
+
+    A Series of token lists aligned with ``articles.index`` (needs column doc_id).
+    """
+    from arabmedia.corpus import article_text
+
+    texts = article_text(articles, fields)
+    table, _ = cached_tokens(
+        articles["doc_id"].tolist(),
+        texts.tolist(),
+        settings.cache_dir,
+        normalize,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
+    return pd.Series(table["tokens"].to_numpy(), index=articles.index, name="tokens")

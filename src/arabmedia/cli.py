@@ -74,24 +74,16 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_tokenize(args: argparse.Namespace, settings: Settings) -> int:
-    from arabmedia.cache import cached_tokens
-    from arabmedia.corpus import load_corpora
-    from arabmedia.dedup import deduplicate
+    from arabmedia.cache import article_tokens
+    from arabmedia.corpus import load_articles
 
     names = args.corpora or list(settings.corpora)
-    result = load_corpora(names, settings, outlets=settings.outlets)
-    articles = deduplicate(result.articles, near=False)
-    texts = (articles["title"] + "\n" + articles["lead"] + "\n" + articles["body"]).tolist()
-    tokens, hit = cached_tokens(
-        articles["doc_id"].tolist(),
-        texts,
-        settings.cache_dir,
-        n_jobs=args.jobs,
-        progress=not args.quiet,
+    articles = load_articles(names, settings)
+    tokens = article_tokens(
+        articles, ("title", "lead", "body"), settings, n_jobs=args.jobs, progress=not args.quiet
     )
-    total = int(tokens["tokens"].str.len().sum())
-    source = "cache hit" if hit else "tokenized and cached"
-    print(f"tokenize: {len(tokens)} documents, {total} tokens ({source}) in {settings.cache_dir}")
+    total = int(tokens.str.len().sum())
+    print(f"tokenize: {len(tokens)} documents, {total} tokens in {settings.cache_dir}")
     return EXIT_OK
 
 

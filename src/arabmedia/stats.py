@@ -1,0 +1,299 @@
+"""Shared statistics: article-level bootstrap intervals, agreement and classification scores.
+
+Why resample articles: tokens and sentences of one article are not independent (an
+article that says شهداء once tends to say it again), so intervals computed as if they
+were are too narrow.  Every analysis builds a per-article table (one row per article,
+counts in columns) and the functions here resample its rows, within each group, with a
+seeded generator.  Each group draws from its own stream derived from ``seed`` and the
+group's key, so adding or removing a group never changes another group's interval.
+
+Intervals are percentile intervals of ``n_boot`` replicates (Efron & Tibshirani 1993,
+ch. 13).  Replicates whose denominator sums to zero are left out of the interval.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+
+BATCH_REPLICATES = 100
+
+
+def _as_list(by: str | Sequence[str]) -> list[str]:
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str | None], caller: str) -> None:
+    missing = [c for c in columns if c is not None and c not in frame.columns]
+    if missing:
+        raise ValueError(f"{caller}: missing column(s) {missing}; have {list(frame.columns)}")
+
+
+def _group_rng(seed: int, key: Hashable) -> np.random.Generator:
+    """A generator for one group, stable across runs, Python versions and other groups."""
+    parts = key if isinstance(key, tuple) else (key,)
+    label = "\x1f".join(str(part) for part in parts)
+    return np.random.default_rng([seed, zlib.crc32(label.encode("utf-8"))])
+
+
+def _replicate_sums(
+    values: np.ndarray, rng: np.random.Generator, n_boot: int
+) -> tuple[np.ndarray, ...]:
+    """Column sums of ``values`` (n_units x k) over ``n_boot`` resamples of its rows."""
+    n = len(values)
+    sums = np.empty((n_boot, values.shape[1]))
+    for start in range(0, n_boot, BATCH_REPLICATES):
+        stop = min(start + BATCH_REPLICATES, n_boot)
+        rows = rng.integers(0, n, size=(stop - start, n))
+        sums[start:stop] = values[rows].sum(axis=1)
+    return tuple(sums.T)
+
+
+def _interval(replicates: np.ndarray, ci: float) -> tuple[float, float]:
+    finite = replicates[np.isfinite(replicates)]
+    if len(finite) == 0:
+        return np.nan, np.nan
+    tail = (1 - ci) / 2 * 100
+    low, high = np.percentile(finite, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def _check_options(n_boot: int, ci: float) -> None:
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be >= 1, got {n_boot}")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci}")
+
+
+def _ratio_replicates(
+    group: pd.DataFrame,
+    numerator: str,
+    denominator: str | None,
+    scale: float,
+    rng: np.random.Generator,
+    n_boot: int,
+) -> tuple[float, float, float, np.ndarray]:
+    """(numerator sum, denominator sum, estimate, replicate estimates) of one group."""
+    num = group[numerator].to_numpy(dtype=float)
+    den = np.ones(len(group)) if denominator is None else group[denominator].to_numpy(float)
+    if not (np.isfinite(num).all() and np.isfinite(den).all()):
+        raise ValueError("bootstrap: numerator and denominator must be finite numbers")
+    num_sums, den_sums = _replicate_sums(np.column_stack([num, den]), rng, n_boot)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = scale * num.sum() / den.sum() if den.sum() else np.nan
+        replicates = scale * num_sums / den_sums
+    return float(num.sum()), float(den.sum()), float(estimate), replicates
+
+
+def _groups(frame: pd.DataFrame, by: list[str]):
+    if not by:
+        return [((), frame)]
+    return [
+        (key if isinstance(key, tuple) else (key,), group)
+        for key, group in frame.groupby(by, sort=True, observed=True, dropna=False)
+    ]
+
+
+def bootstrap_ratio(
+    frame: pd.DataFrame,
+    numerator: str,
+    by: str | Sequence[str] = (),
+    *,
+    denominator: str | None = None,
+    scale: float = 1.0,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Ratio of sums (or mean) per group with a bootstrap interval over the rows.
+
+    Rows of ``frame`` are the resampling units (articles).  The estimate is
+    ``scale * sum(numerator) / sum(denominator)`` (e.g. mentions per 10,000 tokens with
+    ``scale=10_000``; the share of a name within a concept with the concept count as
+    denominator), or the mean of ``numerator`` when ``denominator`` is None.
+
+    Returns one row per group, sorted by ``by``, with columns: the ``by`` columns,
+    ``n_units`` (rows resampled), ``numerator`` and ``denominator`` (sums; the row count
+    for a mean), ``estimate``, ``low``, ``high``.
+    """
+    by = _as_list(by)
+    _require(frame, [numerator, denominator, *by], "bootstrap_ratio")
+    _check_options(n_boot, ci)
+    rows = []
+    for key, group in _groups(frame, by):
+        rng = _group_rng(seed, key)
+        num, den, estimate, replicates = _ratio_replicates(
+            group, numerator, denominator, scale, rng, n_boot
+        )
+        rows.append((*key, len(group), num, den, estimate, *_interval(replicates, ci)))
+    columns = [*by, "n_units", "numerator", "denominator", "estimate", "low", "high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def bootstrap_difference(
+    frame: pd.DataFrame,
+    numerator: str,
+    between: str,
+    first: Hashable,
+    second: Hashable,
+    by: str | Sequence[str] = (),
+    *,
+    denominator: str | None = None,
+    scale: float = 1.0,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Change of a ratio (or mean) from ``first`` to ``second`` values of ``between``.
+
+    The two sets of rows are resampled independently (e.g. articles before and after
+    7 October 2023), and the interval is that of ``estimate_second - estimate_first``.
+    Returns one row per ``by`` group with columns: the ``by`` columns, ``n_first``,
+    ``n_second``, ``estimate_first``, ``estimate_second``, ``difference``, ``low``,
+    ``high``.  A group missing one side gets NaN.
+    """
+    by = _as_list(by)
+    _require(frame, [numerator, denominator, between, *by], "bootstrap_difference")
+    _check_options(n_boot, ci)
+    rows = []
+    for key, group in _groups(frame, by):
+        sides = []
+        for side in (first, second):
+            part = group[group[between] == side]
+            if part.empty:
+                sides.append((0, np.nan, np.full(n_boot, np.nan)))
+                continue
+            rng = _group_rng(seed, (*key, side))
+            _, _, estimate, replicates = _ratio_replicates(
+                part, numerator, denominator, scale, rng, n_boot
+            )
+            sides.append((len(part), estimate, replicates))
+        (n1, e1, r1), (n2, e2, r2) = sides
+        rows.append((*key, n1, n2, e1, e2, e2 - e1, *_interval(r2 - r1, ci)))
+    columns = [
+        *by,
+        "n_first",
+        "n_second",
+        "estimate_first",
+        "estimate_second",
+        "difference",
+        "low",
+        "high",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------- agreement
+
+
+def _distance(level: str, values: np.ndarray) -> np.ndarray:
+    """Squared-difference metric between the sorted distinct values for ``level``."""
+    if level == "nominal":
+        return 1.0 - np.eye(len(values))
+    if level == "interval":
+        numeric = values.astype(float)
+        return (numeric[:, None] - numeric[None, :]) ** 2
+    raise ValueError(f"krippendorff_alpha: level must be 'nominal' or 'interval', got {level!r}")
+
+
+def krippendorff_alpha(
+    codes: pd.DataFrame,
+    unit: str = "unit",
+    coder: str = "coder",
+    value: str = "value",
+    level: str = "nominal",
+) -> float:
+    """Krippendorff's alpha from a long table of codes (one row per unit and coder).
+
+    Missing codes are simply absent rows (or NaN values); units coded by fewer than two
+    coders are not pairable and are ignored, as in Krippendorff (2011), "Computing
+    Krippendorff's alpha-reliability".  alpha = 1 - D_o / D_e from the coincidence
+    matrix.  Returns NaN when there is no variation at all (D_e = 0).
+    """
+    _require(codes, [unit, coder, value], "krippendorff_alpha")
+    data = codes[[unit, coder, value]].dropna(subset=[value])
+    duplicated = data.duplicated([unit, coder])
+    if duplicated.any():
+        first = data[duplicated].iloc[0]
+        raise ValueError(f"krippendorff_alpha: coder {first[coder]} coded unit {first[unit]} twice")
+    categories = np.sort(data[value].unique())
+    index = {v: i for i, v in enumerate(categories)}
+    coincidence = np.zeros((len(categories), len(categories)))
+    for _, group in data.groupby(unit, sort=True):
+        m = len(group)
+        if m < 2:
+            continue
+        counts = np.bincount([index[v] for v in group[value]], minlength=len(categories))
+        pairs = np.outer(counts, counts) - np.diag(counts)
+        coincidence += pairs / (m - 1)
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    if n == 0:
+        raise ValueError("krippendorff_alpha: no unit was coded by two or more coders")
+    delta = _distance(level, categories)
+    observed = (coincidence * delta).sum() / n
+    expected = (np.outer(n_c, n_c) * delta).sum() / (n * (n - 1))
+    return float(1 - observed / expected) if expected else float("nan")
+
+
+# ---------------------------------------------------------------- classification
+
+
+def _scores(true: np.ndarray, pred: np.ndarray, labels: Sequence) -> np.ndarray:
+    """(len(labels) x 3) precision, recall, F1; 0 where undefined (sklearn's zero_division=0)."""
+    out = np.zeros((len(labels), 3))
+    for i, label in enumerate(labels):
+        tp = np.sum((pred == label) & (true == label))
+        predicted, actual = np.sum(pred == label), np.sum(true == label)
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / actual if actual else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[i] = precision, recall, f1
+    return out
+
+
+def classification_scores(
+    y_true: Sequence,
+    y_pred: Sequence,
+    *,
+    labels: Sequence | None = None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Precision, recall and F1 per label and macro-averaged, with bootstrap intervals.
+
+    Items (pairs of true and predicted labels) are resampled with a seeded generator.
+    Undefined ratios count as 0 (scikit-learn's ``zero_division=0``).  Returns one row
+    per label in ``labels`` order (default: sorted union of both) plus a final row
+    ``"macro"``; columns: ``label``, ``support``, ``precision``, ``precision_low``,
+    ``precision_high``, ``recall``, ``recall_low``, ``recall_high``, ``f1``,
+    ``f1_low``, ``f1_high``.
+    """
+    true, pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    if len(true) != len(pred):
+        raise ValueError(f"classification_scores: {len(true)} true labels, {len(pred)} predicted")
+    if len(true) == 0:
+        raise ValueError("classification_scores: no items")
+    _check_options(n_boot, ci)
+    labels = list(labels) if labels is not None else sorted(set(true) | set(pred), key=str)
+    point = _scores(true, pred, labels)
+    rng = _group_rng(seed, "classification_scores")
+    replicates = np.empty((n_boot, len(labels) + 1, 3))
+    for b in range(n_boot):
+        rows = rng.integers(0, len(true), size=len(true))
+        per_label = _scores(true[rows], pred[rows], labels)
+        replicates[b] = np.vstack([per_label, per_label.mean(axis=0)])
+    point = np.vstack([point, point.mean(axis=0)])
+    support = [int(np.sum(true == label)) for label in labels] + [len(true)]
+    records = []
+    for i, label in enumerate([*labels, "macro"]):
+        record = {"label": label, "support": support[i]}
+        for j, metric in enumerate(("precision", "recall", "f1")):
+            low, high = _interval(replicates[:, i, j], ci)
+            record |= {metric: point[i, j], f"{metric}_low": low, f"{metric}_high": high}
+        records.append(record)
+    return pd.DataFrame(records)
