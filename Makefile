@@ -26,6 +26,7 @@ format: env
 test: lint data
 	@$(PY) -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
+	@$(PY) tools/check_outputs.py figures
 
 lab: env
 	@.venv/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks
