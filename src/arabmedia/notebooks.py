@@ -30,13 +30,15 @@ def list_notebooks(folder: Path) -> list[Path]:
 
 
 def scrub_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove per-run timings that papermill and nbclient add; results are untouched."""
+    """Remove per-run timings and ids that papermill and nbclient add; results are untouched."""
     papermill = nb.metadata.get("papermill", {})
     for key in (*VOLATILE_NOTEBOOK_KEYS, "input_path", "output_path", "environment_variables"):
         papermill.pop(key, None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id on every run
     return nb
 
 

@@ -6,6 +6,7 @@ Functions take token lists (one list per document, from :mod:`arabmedia.cache` o
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -14,10 +15,12 @@ import pandas as pd
 
 from arabmedia.text import NormalizeSettings, cumulative_settings, tokenize_many
 
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # \w is str.isalnum() plus "_"
+
 
 def is_word(token: str) -> bool:
     """A token with at least one letter or digit (not punctuation or a symbol)."""
-    return any(c.isalnum() for c in token)
+    return _LETTER_OR_DIGIT.search(token) is not None
 
 
 def types_by_step(
@@ -25,15 +28,25 @@ def types_by_step(
 ) -> pd.DataFrame:
     """Word types and tokens after each cumulative normalization step.
 
+    Neither normalization nor tokenization acts across whitespace, so each distinct
+    whitespace-separated chunk is tokenized once per step and weighted by its
+    frequency: the same counts as tokenizing every text at every step (tested on
+    arbitrary text and on the corpora), about six times faster on news bodies.
+
     Columns: step (str, "raw" first), types (int), tokens (int), types_removed (int:
     fewer types than the previous step).
     """
+    chunks = Counter(chunk for text in texts for chunk in text.split())
+    distinct = list(chunks)
     rows = []
     for name, stage in cumulative_settings(settings):
-        counts = Counter(
-            t for tokens in tokenize_many(texts, stage, n_jobs=n_jobs) for t in tokens if is_word(t)
-        )
-        rows.append({"step": name, "types": len(counts), "tokens": sum(counts.values())})
+        counts: Counter[str] = Counter()
+        token_lists = tokenize_many(distinct, stage, n_jobs=n_jobs)
+        for chunk, tokens in zip(distinct, token_lists, strict=True):
+            for token in tokens:
+                counts[token] += chunks[chunk]
+        words = [token for token in counts if is_word(token)]
+        rows.append({"step": name, "types": len(words), "tokens": sum(counts[w] for w in words)})
     table = pd.DataFrame(rows, columns=["step", "types", "tokens"])
     table["types_removed"] = (-table["types"].diff()).fillna(0).astype(int)
     return table
