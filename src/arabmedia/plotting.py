@@ -589,3 +589,249 @@ def bar_counts(
             )
         _finish_category_axes(fig, ax, categories, count, group)
     return fig, ax
+
+
+def keyness_plot(
+    df: pd.DataFrame,
+    term: str,
+    frequency: str,
+    score: str,
+    *,
+    names: tuple[str, str],
+    n_labels: int = 10,
+) -> tuple[Figure, Axes]:
+    """Distinctive terms: ``score`` (e.g. Fightin' Words z) against ``frequency`` (log x).
+
+    ``df`` has one row per term: ``term`` (Arabic allowed, drawn as a label), ``frequency``
+    (positive count in both corpora together) and ``score`` (positive: typical of
+    ``names[0]``, negative: of ``names[1]``).  All terms are grey dots; the ``n_labels``
+    highest and lowest scores are coloured with the two names' outlet colours and
+    labelled.  Two-column figure; returns ``(fig, ax)``.
+    """
+    function = "keyness_plot"
+    _require_columns(df, function, term=term, frequency=frequency, score=score)
+    _require_finite(df, function, frequency, score)
+    if len(names) != 2 or names[0] == names[1]:
+        raise ValueError(f"{function}: names must be two different corpus names, got {names!r}")
+    data = df.assign(**{col: pd.to_numeric(df[col]) for col in (frequency, score)})
+    if (data[frequency] <= 0).any():
+        raise ValueError(f"{function}: column {frequency!r} must be positive (log axis)")
+    ordered = data.sort_values([score, term], ascending=[False, True], kind="stable")
+    colors = outlet_colors(names)
+    sides = {names[0]: ordered.head(n_labels), names[1]: ordered.iloc[::-1].head(n_labels)}
+    with use_paper_style():
+        fig, ax = _new_axes(figure_size(2, aspect=0.5))
+        ax.scatter(data[frequency], data[score], s=3, color=GAP_COLOR, linewidths=0)
+        for name, part in sides.items():
+            ax.scatter(part[frequency], part[score], s=8, color=colors[name], label=name)
+        ax.set_xscale("log")
+        ax.axhline(0, color=NEUTRAL_COLOR, linewidth=0.5)
+        ax.set_xlabel(frequency)
+        ax.set_ylabel(score)
+        ax.grid(axis="y")
+        _add_legend(fig, ax, title="typical of")
+        fig.canvas.draw()  # settle the layout so that label extents are final
+        placed: list = []
+        for name, part in sides.items():
+            points = zip(part[term], part[frequency], part[score], strict=True)
+            for label, x, y in points:
+                _place_label(fig, ax, str(label), (x, y), colors[name], placed)
+    return fig, ax
+
+
+#: Offsets (points) tried in turn for a point label; the first free one is used.
+_LABEL_OFFSETS = list(
+    dict.fromkeys(
+        (dx, dy)
+        for distance in range(0, 72, 9)
+        for dx, dy in ((4, distance), (4, -distance), (-4, distance), (-4, -distance))
+    )
+)
+
+
+def _place_label(fig: Figure, ax: Axes, text: str, xy: tuple, color: str, placed: list) -> None:
+    """Annotate ``xy`` with ``text`` at the first offset whose box overlaps no placed label
+    and stays inside the axes (else at the last offset tried); lines join moved labels."""
+    renderer = fig.canvas.get_renderer()
+    inside = ax.get_window_extent(renderer)
+    for number, (dx, dy) in enumerate(_LABEL_OFFSETS):
+        annotation = ax.annotate(
+            text,
+            xy,
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha="left" if dx > 0 else "right",
+            va="center",
+            fontsize=6,
+            color=color,
+            arrowprops=None
+            if dy == 0
+            else {"arrowstyle": "-", "color": color, "linewidth": 0.3, "shrinkA": 0},
+        )
+        annotation.set_in_layout(False)
+        box = annotation.get_window_extent(renderer)
+        fits = inside.contains(box.x0, box.y0) and inside.contains(box.x1, box.y1)
+        if fits and not any(box.padded(1).overlaps(other) for other in placed):
+            placed.append(box)
+            return
+        if number < len(_LABEL_OFFSETS) - 1:
+            annotation.remove()
+    placed.append(box)
+
+
+def _panel_grid(n_panels: int, ncols: int, panel_height: float) -> tuple[Figure, list[Axes]]:
+    """A two-column-wide figure with ``n_panels`` axes in rows of ``ncols``; spare axes hidden."""
+    ncols = max(1, min(ncols, n_panels))
+    nrows = math.ceil(n_panels / ncols)
+    fig = Figure(figsize=(COLUMN_WIDTHS[2], 0.4 + panel_height * nrows))
+    FigureCanvasAgg(fig)
+    axes = list(np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel())
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    return fig, axes[:n_panels]
+
+
+def metric_panels(
+    df: pd.DataFrame,
+    x: str,
+    metrics: Sequence[str],
+    *,
+    group: str | None = None,
+    se_suffix: str = "_se",
+    highlight: dict[str, float] | None = None,
+    titles: dict[str, str] | None = None,
+) -> tuple[Figure, list[Axes]]:
+    """One small panel per metric against ``x`` (e.g. topic-model diagnostics against K).
+
+    ``df`` has one row per ``x`` value (and ``group``, e.g. the model kind): a column per
+    metric and optionally ``<metric><se_suffix>`` drawn as error bars.  A panel is skipped
+    when its metric is missing for every row.  ``highlight`` maps a group value (or None for
+    ungrouped data) to an ``x`` marked by a dashed vertical line (e.g. the recommended K);
+    ``titles`` renames panels.  Returns ``(fig, axes)``.
+    """
+    function = "metric_panels"
+    _require_columns(df, function, x=x, group=group)
+    missing = [metric for metric in metrics if metric not in df]
+    if missing:
+        raise ValueError(f"{function}: no column(s) {missing}; columns are {list(df.columns)}")
+    shown = [metric for metric in metrics if df[metric].notna().any()]
+    groups = [None] if group is None else sorted(df[group].astype(str).unique())
+    colors = dict(zip(groups, PALETTE, strict=False)) if group else {None: NEUTRAL_COLOR}
+    with use_paper_style():
+        fig, axes = _panel_grid(len(shown), ncols=len(shown), panel_height=1.7)
+        for ax, metric in zip(axes, shown, strict=True):
+            for name in groups:
+                part = df if name is None else df[df[group].astype(str) == name]
+                part = part[part[metric].notna()].sort_values(x, kind="stable")
+                if part.empty:
+                    continue
+                se_column = f"{metric}{se_suffix}"
+                errors = part[se_column].fillna(0).to_numpy() if se_column in part else None
+                ax.errorbar(
+                    part[x].to_numpy(dtype=float),
+                    part[metric].to_numpy(dtype=float),
+                    yerr=errors,
+                    marker="o",
+                    markersize=3,
+                    capsize=2,
+                    color=colors[name],
+                    label=name,
+                )
+                mark = (highlight or {}).get(name)
+                if mark is not None:
+                    ax.axvline(mark, color=colors[name], linestyle="--", linewidth=0.8)
+            ax.set_title((titles or {}).get(metric, metric))
+            ax.set_xlabel(x)
+            ax.grid(axis="y")
+        if group is not None and axes:
+            _add_legend(fig, axes[0], title=group)
+    return fig, axes
+
+
+def term_panels(
+    df: pd.DataFrame,
+    facet: str,
+    term: str,
+    weight: str,
+    *,
+    titles: dict | None = None,
+    ncols: int = 4,
+) -> tuple[Figure, list[Axes]]:
+    """Horizontal bars of the top terms of each facet (e.g. topic), one small panel each.
+
+    ``df`` has one row per facet and term, heaviest term first within a facet: ``term``
+    (Arabic allowed) and a finite non-negative ``weight``.  ``titles`` maps a facet value to
+    its panel title (e.g. a topic's Arabic label).  Facets appear in sorted order.
+    """
+    function = "term_panels"
+    _require_columns(df, function, facet=facet, term=term, weight=weight)
+    _require_finite(df, function, weight)
+    _require_keys(df, function, facet, term)
+    facets = sorted(df[facet].unique())
+    most_terms = int(df.groupby(facet).size().max())
+    with use_paper_style():
+        fig, axes = _panel_grid(len(facets), ncols, panel_height=0.35 + 0.13 * most_terms)
+        for ax, name in zip(axes, facets, strict=True):
+            part = df[df[facet] == name]
+            rows = np.arange(len(part))
+            ax.barh(rows, part[weight].to_numpy(dtype=float), color=PALETTE[1], height=0.7)
+            ax.set_yticks(rows, part[term].astype(str).tolist())
+            ax.set_ylim(most_terms - 0.5, -0.5)
+            ax.set_title((titles or {}).get(name, str(name)), fontsize=7)
+            ax.tick_params(axis="x", labelsize=5)
+            ax.tick_params(axis="y", labelsize=6)
+    return fig, axes
+
+
+def facet_time_series(
+    df: pd.DataFrame,
+    date: str,
+    value: str,
+    facet: str,
+    low: str | None = None,
+    high: str | None = None,
+    *,
+    group: str | None = None,
+    titles: dict | None = None,
+    ncols: int = 4,
+    marker: object | None = None,
+) -> tuple[Figure, list[Axes]]:
+    """One small time-series panel per facet (e.g. topic), lines per group (outlet colours).
+
+    ``df`` has one row per facet, group and period: ``date`` (anything
+    :func:`pandas.to_datetime` reads), ``value`` and optionally ``low``/``high`` (both or
+    neither) for a shaded band.  Panels share the y axis; ``titles`` maps facet values to
+    panel titles; ``marker`` draws a dotted vertical line at a date (e.g. 7 October 2023).
+    """
+    function = "facet_time_series"
+    _require_columns(df, function, date=date, value=value, facet=facet, low=low, high=high)
+    if (low is None) != (high is None):
+        raise ValueError(f"{function}: give both low and high, or neither")
+    _require_finite(df, function, value, low, high)
+    _require_keys(df, function, facet, group, date)
+    data = df.assign(**{date: pd.to_datetime(df[date])})
+    facets = sorted(data[facet].unique())
+    colors = _group_colors(data, group)
+    with use_paper_style():
+        fig, axes = _panel_grid(len(facets), ncols, panel_height=1.25)
+        top = float(data[high if high else value].max()) * 1.05
+        for ax, name in zip(axes, facets, strict=True):
+            for group_name, color in colors.items():
+                part = data[data[facet] == name]
+                if group is not None:
+                    part = part[part[group].astype(str) == group_name]
+                part = part.sort_values(date, kind="stable")
+                ax.plot(part[date], part[value], color=color, linewidth=1.0, label=group_name)
+                if low is not None:
+                    ax.fill_between(
+                        part[date], part[low], part[high], color=color, alpha=0.2, linewidth=0
+                    )
+            if marker is not None:
+                ax.axvline(pd.Timestamp(marker), color="#666666", linestyle=":", linewidth=0.8)
+            ax.set_ylim(0, top)
+            ax.set_title((titles or {}).get(name, str(name)), fontsize=7)
+            ax.tick_params(labelsize=5)
+            ax.grid(axis="y")
+        if group is not None and axes:
+            _add_legend(fig, axes[0], title=group)
+    return fig, axes
