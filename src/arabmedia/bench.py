@@ -1,9 +1,13 @@
-"""Tokenizer benchmark: camel-tools baseline vs the project tokenizer vs a bare regex pass.
+"""Benchmarks: the tokenizer against baselines, and how each step scales with corpus size.
 
 One run times, over the same texts: the naive per-article camel-tools loop
 (:func:`arabmedia.text.reference_tokenize`), :func:`arabmedia.text.tokenize_many` in one
 process and in ``n_jobs`` processes, and ``re.findall(r"\\w+|[^\\w\\s]", text)`` per text,
 the floor any tokenizer has to pay.  The CLI wires this in as ``arabmedia bench``.
+
+:func:`run_scaling` replicates the Al Mayadeen corpus 1x, 2x, 4x and times each main
+step (reading, dedup, tokenizing, term matching, frames, agency, topics) in a fresh
+process, with its peak memory (``arabmedia bench --scaling``).
 """
 
 from __future__ import annotations
@@ -130,3 +134,162 @@ def format_benchmark(result: dict) -> str:
     memory = result["peak_rss_mib"]
     lines.append(f"peak RSS: {memory['self']} MiB (self), {memory['children']} MiB (children)")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- scaling
+
+SCALING_STEPS = ("read", "dedup", "tokenize", "terms", "frames", "agency", "topics")
+
+
+def _replicate(articles, factor: int):
+    """``factor`` copies of the article table, ids and URLs made unique per copy."""
+    import pandas as pd
+
+    copies = []
+    for number in range(factor):
+        copy = articles.copy()
+        if number:
+            copy["doc_id"] = copy["doc_id"] + f"#copy{number}"
+            copy["url"] = copy["url"] + f"#copy{number}"
+        copies.append(copy)
+    return pd.concat(copies, ignore_index=True)
+
+
+def _reset_peak_rss() -> bool:
+    """Reset this process's peak resident memory (Linux ``clear_refs``); False if impossible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _rss_mib(field: str) -> float:
+    """``VmRSS`` (current) or ``VmHWM`` (peak) of this process in MiB, from /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _scaling_step(step: str, factor: int, root: str) -> dict:
+    """Prepare the input of ``step`` at ``factor`` x Al Mayadeen, then time the step alone.
+
+    Runs in a fresh process so that its peak memory is the step's own; the input (article
+    table, tokens) is built first and its resident size reported as ``input_mib``.
+    """
+    from arabmedia import agency, framing, terminology, topics
+    from arabmedia.cache import article_tokens
+    from arabmedia.config import load_settings
+    from arabmedia.corpus import ARTICLE_COLUMNS, load_articles, read_files
+    from arabmedia.dedup import collapse_exact
+    from arabmedia.manifest import load_manifest
+    from arabmedia.segment import make_segmenter
+    from arabmedia.stopwords import load_stopwords
+    from arabmedia.text import tokenize_many
+
+    settings = load_settings(root)
+    mayadeen = load_articles(["almayadeen"], settings)
+    articles = _replicate(mayadeen, factor)
+    fields = ["title", "lead", "body"]
+    run: Callable[[], object]
+    if step == "read":
+        files = load_manifest(settings.manifest).corpus("almayadeen").files
+        paths = [f.local_path(settings.raw_dir) for f in files if f.path.endswith(".json")]
+        run = lambda: read_files(paths * factor, "almayadeen", corpus="almayadeen")  # noqa: E731
+    elif step == "dedup":
+        undeduplicated = articles[list(ARTICLE_COLUMNS)]
+        run = lambda: collapse_exact(undeduplicated)  # noqa: E731
+    elif step == "tokenize":
+        from arabmedia.corpus import article_text
+
+        texts = article_text(articles, fields).tolist()
+        run = lambda: tokenize_many(texts)  # noqa: E731
+    else:
+        tokens = _replicate_tokens(article_tokens(mayadeen, fields, settings), factor)
+        tokens.index = articles.index
+        if step == "terms":
+            term_sets = terminology.load_term_sets()
+
+            def run():
+                matches = terminology.match_terms(tokens, term_sets)
+                return terminology.term_counts(tokens, matches, term_sets)
+        elif step == "frames":
+            frames = framing.load_frames()
+            run = lambda: framing.article_frames(articles, tokens, frames)  # noqa: E731
+        elif step == "agency":
+
+            def run():
+                sentences = agency.article_sentences(articles, fields)
+                return agency.classify_sentences(sentences)
+        elif step == "topics":
+            segmenter = make_segmenter("auto", warn=False)
+            term_map = topics.build_term_map(
+                tokens, segmenter, load_stopwords(), cache_dir=settings.cache_dir
+            )
+
+            def run():
+                corpus = topics.build_topic_corpus(tokens.tolist(), term_map)
+                return topics.TopicModel("nmf", 10, seed=0).fit(corpus.matrix)
+        else:
+            raise ValueError(f"unknown scaling step {step!r}; choose from {SCALING_STEPS}")
+    input_mib = _rss_mib("VmRSS")
+    exact_peak = _reset_peak_rss()
+    start = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - start
+    if exact_peak:
+        peak = _rss_mib("VmHWM")
+    else:  # the lifetime peak, input preparation included (ru_maxrss is in KiB)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "step": step,
+        "factor": factor,
+        "articles": len(articles),
+        "seconds": round(seconds, 2),
+        "input_mib": round(input_mib, 1),
+        "peak_mib": round(peak, 1),
+    }
+
+
+def _replicate_tokens(tokens, factor: int):
+    import pandas as pd
+
+    return pd.concat([tokens] * factor, ignore_index=True)
+
+
+def run_scaling(
+    root: str | Path,
+    factors: tuple[int, ...] = (1, 2, 4),
+    steps: tuple[str, ...] = SCALING_STEPS,
+    *,
+    progress: bool = True,
+):
+    """Time and peak memory of each step at each multiple of the Al Mayadeen corpus.
+
+    Every (step, factor) runs in its own fresh process.  Returns a DataFrame with columns
+    step, factor, articles, seconds, input_mib (resident size before the step), peak_mib
+    (peak during the step), seconds_ratio (seconds / seconds at the smallest factor; linear
+    cost gives ratios equal to the factors) and extra_mib (peak_mib - input_mib: what the
+    step itself needs beyond its input).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import pandas as pd
+    from tqdm import tqdm
+
+    unknown = sorted(set(steps) - set(SCALING_STEPS))
+    if unknown:
+        raise ValueError(f"unknown scaling steps {unknown}; choose from {SCALING_STEPS}")
+    jobs = [(step, factor) for step in steps for factor in sorted(factors)]
+    rows = []
+    context = multiprocessing.get_context("spawn")
+    for step, factor in tqdm(jobs, desc="scaling", disable=not progress):
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            rows.append(pool.submit(_scaling_step, step, factor, str(root)).result())
+    table = pd.DataFrame(rows)
+    base = table.groupby("step")["seconds"].transform("first")
+    table["seconds_ratio"] = (table["seconds"] / base).round(2)
+    table["extra_mib"] = (table["peak_mib"] - table["input_mib"]).round(1)
+    return table

@@ -88,8 +88,12 @@ def cmd_tokenize(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from arabmedia.bench import format_benchmark, load_benchmark_texts, run_benchmark
+    from arabmedia.bench import format_benchmark, load_benchmark_texts, run_benchmark, run_scaling
 
+    if args.scaling:
+        table = run_scaling(settings.root, tuple(args.factors), progress=not args.quiet)
+        print(table.to_json(orient="records", indent=2) if args.json else table.to_string())
+        return EXIT_OK
     texts = load_benchmark_texts(settings.raw_dir)
     result = run_benchmark(texts, n_jobs=args.jobs)
     print(json.dumps(result, indent=2, sort_keys=True) if args.json else format_benchmark(result))
@@ -164,10 +168,18 @@ def build_parser() -> argparse.ArgumentParser:
     tokenize.set_defaults(func=cmd_tokenize)
 
     bench = sub.add_parser(
-        "bench", parents=[common], help="tokenizer speed on the Al Mayadeen corpus"
+        "bench", parents=[common], help="tokenizer speed; with --scaling, cost vs corpus size"
     )
     bench.add_argument("--jobs", type=int, default=2, help="processes for the parallel run")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.add_argument(
+        "--scaling",
+        action="store_true",
+        help="time and memory of each main step at multiples of the Al Mayadeen corpus",
+    )
+    bench.add_argument(
+        "--factors", type=int, nargs="+", default=[1, 2, 4], help="corpus multiples (--scaling)"
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 
