@@ -679,6 +679,15 @@ def _place_label(fig: Figure, ax: Axes, text: str, xy: tuple, color: str, placed
     placed.append(box)
 
 
+def _freeze_layout(fig: Figure) -> None:
+    """Run the constrained layout once and keep it: many-panel layouts take seconds, and
+    exporting PDF and PNG would otherwise compute the same layout again for each format."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+
+
 def _panel_grid(n_panels: int, ncols: int, panel_height: float) -> tuple[Figure, list[Axes]]:
     """A two-column-wide figure with ``n_panels`` axes in rows of ``ncols``; spare axes hidden."""
     ncols = max(1, min(ncols, n_panels))
@@ -745,6 +754,7 @@ def metric_panels(
             ax.grid(axis="y")
         if group is not None and axes:
             _add_legend(fig, axes[0], title=group)
+        _freeze_layout(fig)
     return fig, axes
 
 
@@ -780,6 +790,7 @@ def term_panels(
             ax.set_title((titles or {}).get(name, str(name)), fontsize=7)
             ax.tick_params(axis="x", labelsize=5)
             ax.tick_params(axis="y", labelsize=6)
+        _freeze_layout(fig)
     return fig, axes
 
 
@@ -834,4 +845,5 @@ def facet_time_series(
             ax.grid(axis="y")
         if group is not None and axes:
             _add_legend(fig, axes[0], title=group)
+        _freeze_layout(fig)
     return fig, axes

@@ -21,6 +21,7 @@ enclitics start with ``+`` and the stem is bare, e.g. ``"وبالاحتلال"``
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -94,9 +95,9 @@ class ProtectedWords:
     stems: frozenset[str]
     function: frozenset[str]
 
-    @property
+    @functools.cached_property
     def all(self) -> frozenset[str]:
-        """Every protected word, whatever its kind."""
+        """Every protected word, whatever its kind (built once: stemming asks per token)."""
         return self.frozen | self.stems | self.function
 
 
