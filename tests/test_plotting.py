@@ -421,3 +421,27 @@ def test_bar_counts_draw_one_bar_per_category_and_outlet():
     }
     with pytest.raises(ValueError, match="negative in rows"):
         bar_counts(counts.assign(n=[1, -2, 3]), "term", "n", group="outlet")
+    _, ax = bar_counts(counts.assign(n=[1, -2, 3]), "term", "n", group="outlet", signed=True)
+    assert sorted(round(bar.get_width()) for bar in ax.patches) == [-2, 1, 3]
+
+
+def test_figure_index_lists_each_figure_with_both_files():
+    entries = pd.DataFrame(
+        [
+            {
+                "figure": "Figure 1",
+                "file": "05_fig01_coverage",
+                "shows": "articles per week | outlet",
+                "data": "Al Mayadeen bodies",
+                "dates": "2023-10-07 to 2024-08-16",
+                "notebook": "00_corpus",
+            }
+        ]
+    )
+    text = plotting.figure_index_markdown(entries)
+    row = text.splitlines()[-1]
+    assert row.startswith("| Figure 1 | `05_fig01_coverage.pdf`, `05_fig01_coverage.png` |")
+    assert "articles per week \\| outlet" in row  # a pipe inside a cell is escaped
+    assert row.endswith("| `00_corpus` |")
+    with pytest.raises(ValueError, match="no column"):
+        plotting.figure_index_markdown(entries.drop(columns="dates"))

@@ -552,14 +552,17 @@ def bar_counts(
     category: str,
     count: str,
     group: str | None = None,
+    *,
+    signed: bool = False,
 ) -> tuple[Figure, Axes]:
     """Horizontal bars of counts per category, side by side per group when given.
 
     ``df`` has one row per category (and group): ``category`` the label on the
-    y axis (Arabic allowed), ``count`` a finite non-negative number, and
-    optionally ``group`` (e.g. the outlet, outlet colours, legend in sorted
-    order).  A missing category–group pair draws no bar.  Categories appear top
-    to bottom in order of first appearance in ``df``.  Returns ``(fig, ax)``.
+    y axis (Arabic allowed), ``count`` a finite non-negative number (any finite
+    number with ``signed=True``, e.g. keyness scores of two sides, drawn from a zero
+    line), and optionally ``group`` (e.g. the outlet, outlet colours, legend in
+    sorted order).  A missing category–group pair draws no bar.  Categories appear
+    top to bottom in order of first appearance in ``df``.  Returns ``(fig, ax)``.
     """
     function = "bar_counts"
     _require_columns(df, function, category=category, count=count, group=group)
@@ -567,7 +570,7 @@ def bar_counts(
     _require_keys(df, function, category, group)
     data = df.assign(**{count: pd.to_numeric(df[count])})
     negative = data.index[data[count] < 0]
-    if len(negative):
+    if len(negative) and not signed:
         raise ValueError(
             f"{function}: column {count!r} is negative in rows {negative[:5].tolist()}"
         )
@@ -587,6 +590,8 @@ def bar_counts(
                 color=color,
                 label=name,
             )
+        if signed:
+            ax.axvline(0, color="0.3", linewidth=0.8)
         _finish_category_axes(fig, ax, categories, count, group)
     return fig, ax
 
@@ -847,3 +852,24 @@ def facet_time_series(
             _add_legend(fig, axes[0], title=group)
         _freeze_layout(fig)
     return fig, axes
+
+
+FIGURE_INDEX_COLUMNS = ("figure", "file", "shows", "data", "dates", "notebook")
+
+
+def figure_index_markdown(entries: pd.DataFrame, title: str = "Figures") -> str:
+    """A Markdown index of exported figures, one table row per figure.
+
+    ``entries`` has the columns of :data:`FIGURE_INDEX_COLUMNS`: figure (its number or
+    name in the paper), file (base name under ``figures/``, exported as PDF and PNG),
+    shows (what it shows), data (the corpora and fields behind it), dates (the date
+    range) and notebook (the notebook that computes it).  Pipes in cells are escaped.
+    """
+    _require_columns(entries, "figure_index_markdown", **{c: c for c in FIGURE_INDEX_COLUMNS})
+    header = ["figure", "files", "what it shows", "data", "dates", "made by"]
+    lines = [f"# {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in entries.itertuples(index=False):
+        files = f"`{row.file}.pdf`, `{row.file}.png`"
+        cells = [row.figure, files, row.shows, row.data, row.dates, f"`{row.notebook}`"]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
