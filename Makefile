@@ -24,7 +24,7 @@ format: env
 	@$(PY) -m ruff format .
 
 test: lint data
-	@$(PY) -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \
+	@$(PY) -m pytest -n 2 --dist loadfile --nbval --nbval-current-env --nbval-kernel-startup-timeout=300 \
 		--nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
 	@$(PY) tools/check_outputs.py figures
 
