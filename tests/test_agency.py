@@ -167,6 +167,17 @@ def test_casualty_sentences_keep_only_casualty_reports_with_evidence():
     assert row["trigger"] in row["evidence"].split()
 
 
+def test_casualty_sentences_do_not_depend_on_the_chunk_size():
+    articles = fixture_articles()
+    whole = agency.classify_sentences(agency.article_sentences(articles, ["title", "body"]))
+    expected = whole[whole["label"] != "not_casualty"].reset_index(drop=True)
+    for chunk_size in (1, 2, len(articles) + 5):
+        found = agency.casualty_sentences(articles, ["title", "body"], chunk_size=chunk_size)
+        pd.testing.assert_frame_equal(found, expected)
+    with pytest.raises(ValueError, match="chunk_size"):
+        agency.casualty_sentences(articles, chunk_size=0)
+
+
 def test_article_counts_and_shares_are_ratios_of_article_sums():
     articles = fixture_articles()
     counts = agency.article_agency_counts(

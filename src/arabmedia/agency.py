@@ -63,6 +63,9 @@ ARTICLE_PREFIXES = tuple(
 
 # --------------------------------------------------------------------------- sentences
 
+#: Articles split and classified at a time by :func:`casualty_sentences`.
+CHUNK_ARTICLES = 1000
+
 
 def sentence_sha(sentence: str) -> str:
     """First 16 hex digits of the sha256 of the normalized sentence (a gold-set reference)."""
@@ -471,14 +474,34 @@ def casualty_sentences(
     articles: pd.DataFrame,
     fields: Sequence[str] = ("title", "lead", "body"),
     lexicon: AgencyLexicon | None = None,
+    *,
+    chunk_size: int = CHUNK_ARTICLES,
 ) -> pd.DataFrame:
     """The casualty sentences (label other than not_casualty) of the given fields.
 
-    Columns as :func:`classify_sentences`: doc_id, outlet, field, sentence_index, text, label,
-    trigger, agent, cause, rule, evidence; index 0..n-1 in article, field, sentence order.
+    Articles are split, tokenized and classified ``chunk_size`` at a time and only the
+    casualty sentences are kept, so memory follows the chunk, not the corpus (the full
+    sentence table of 40k news articles takes gigabytes).  The result does not depend on
+    ``chunk_size``.  Columns as :func:`classify_sentences`: doc_id, outlet, field,
+    sentence_index, text, label, trigger, agent, cause, rule, evidence; rows in the order
+    of :func:`article_sentences` (field by field, articles in table order), index 0..n-1.
     """
-    classified = classify_sentences(article_sentences(articles, fields), lexicon)
-    return classified[classified["label"] != "not_casualty"].reset_index(drop=True)
+    if chunk_size < 1:
+        raise ValueError(f"casualty_sentences: chunk_size must be >= 1, got {chunk_size}")
+    lexicon = lexicon or load_agency_lexicon()
+    parts = []
+    for start in range(0, len(articles), chunk_size):
+        chunk = articles.iloc[start : start + chunk_size]
+        classified = classify_sentences(article_sentences(chunk, fields), lexicon)
+        kept = classified[classified["label"] != NOT_CASUALTY.label]
+        position = dict(zip(chunk["doc_id"], range(start, start + len(chunk)), strict=True))
+        parts.append(kept.assign(_article=kept["doc_id"].map(position)))
+    if not parts:
+        return classify_sentences(article_sentences(articles, fields), lexicon)
+    table = pd.concat(parts, ignore_index=True)
+    table["_field"] = table["field"].map({field: rank for rank, field in enumerate(fields)})
+    table = table.sort_values(["_field", "_article", "sentence_index"], kind="stable")
+    return table.drop(columns=["_field", "_article"]).reset_index(drop=True)
 
 
 def article_agency_counts(articles: pd.DataFrame, classified: pd.DataFrame) -> pd.DataFrame:

@@ -218,10 +218,7 @@ def _scaling_step(step: str, factor: int, root: str) -> dict:
             frames = framing.load_frames()
             run = lambda: framing.article_frames(articles, tokens, frames)  # noqa: E731
         elif step == "agency":
-
-            def run():
-                sentences = agency.article_sentences(articles, fields)
-                return agency.classify_sentences(sentences)
+            run = lambda: agency.casualty_sentences(articles, fields)  # noqa: E731
         elif step == "topics":
             segmenter = make_segmenter("auto", warn=False)
             term_map = topics.build_term_map(
