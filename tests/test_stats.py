@@ -7,6 +7,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from arabmedia.stats import (
     bootstrap_difference,
     bootstrap_ratio,
+    bootstrap_ratios,
     classification_scores,
     krippendorff_alpha,
 )
@@ -40,6 +41,34 @@ def test_ratio_of_sums_per_group(articles):
     )
     assert (result["low"] <= result["estimate"]).all()
     assert (result["estimate"] <= result["high"]).all()
+
+
+def test_several_numerators_share_one_resample_and_match_one_at_a_time():
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {
+            "outlet": rng.choice(["A", "B"], 300),
+            "killed": rng.poisson(1, 300),
+            "martyrs": rng.poisson(2, 300),
+        }
+    )
+    frame["dead"] = frame["killed"] + frame["martyrs"]
+    together = bootstrap_ratios(
+        frame, ["martyrs", "killed"], "outlet", name="variant", denominator="dead", seed=2
+    )
+    assert together.columns.tolist()[:2] == ["outlet", "variant"]
+    assert together["variant"].tolist() == ["martyrs", "martyrs", "killed", "killed"]
+    for variant in ("martyrs", "killed"):
+        alone = bootstrap_ratio(frame, variant, "outlet", denominator="dead", seed=2)
+        pd.testing.assert_frame_equal(
+            together[together["variant"] == variant].drop(columns="variant").reset_index(drop=True),
+            alone,
+        )
+    # The two shares of one resample add up to 1, so their intervals mirror each other.
+    martyrs, killed = together.iloc[:2], together.iloc[2:]
+    np.testing.assert_allclose(martyrs["low"].to_numpy(), 1 - killed["high"].to_numpy())
+    with pytest.raises(ValueError, match="missing column"):
+        bootstrap_ratios(frame, ["martyrs", "nope"], "outlet")
 
 
 def test_mean_without_denominator(articles):

@@ -128,7 +128,7 @@ def with_clitics(forms: Iterable[str]) -> frozenset[str]:
     return frozenset(surfaces)
 
 
-def _read_yaml(path: Path) -> dict:
+def read_lexicon_file(path: Path) -> dict:
     """A YAML mapping, or a clear error naming the file."""
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
@@ -139,7 +139,7 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
-def _forms(path: Path, entry: object, where: str) -> list[str]:
+def lexicon_forms(path: Path, entry: object, where: str) -> list[str]:
     """The ``forms`` of one entry, checked to be single normalized tokens."""
     if not isinstance(entry, dict) or not isinstance(entry.get("forms"), list):
         raise ValueError(f"{path}: {where} needs a list 'forms'")
@@ -160,7 +160,7 @@ def _group_forms(path: Path, data: dict) -> list[tuple[dict, list[str]]]:
     if not isinstance(groups, list) or not groups:
         raise ValueError(f"{path}: expected a non-empty list 'groups'")
     return [
-        (group, _forms(path, group, f"group {group.get('name', number)!r}"))
+        (group, lexicon_forms(path, group, f"group {group.get('name', number)!r}"))
         for number, group in enumerate(groups)
     ]
 
@@ -169,7 +169,7 @@ def _section(path: Path, data: dict, key: str) -> tuple[dict, list[str]]:
     """A named section with forms (and other settings)."""
     if key not in data:
         raise ValueError(f"{path}: missing section {key!r}")
-    return data[key], _forms(path, data[key], f"section {key!r}")
+    return data[key], lexicon_forms(path, data[key], f"section {key!r}")
 
 
 def _int(path: Path, section: dict, key: str) -> int:
@@ -212,7 +212,7 @@ def load_agency_lexicon(folder: str | Path | None = None) -> AgencyLexicon:
     terms_path, agents_path, causes_path = (
         folder / name for name in ("casualty_terms.yaml", "agents.yaml", "causes.yaml")
     )
-    terms, agents, causes = map(_read_yaml, (terms_path, agents_path, causes_path))
+    terms, agents, causes = map(read_lexicon_file, (terms_path, agents_path, causes_path))
 
     triggers: dict[str, str] = {}
     for group, forms in _group_forms(terms_path, terms):
@@ -225,11 +225,11 @@ def load_agency_lexicon(folder: str | Path | None = None) -> AgencyLexicon:
             triggers.setdefault(surface, kind)
     _, name_heads = _section(terms_path, terms, "name_heads")
     sense, sense_forms = _section(terms_path, terms, "sense_exclusions")
-    ambiguous = _forms(
+    ambiguous = lexicon_forms(
         terms_path, {"forms": sense.get("applies_to"), "rationale": "-"}, "applies_to"
     )
     hypothetical, hypothetical_forms = _section(terms_path, terms, "hypothetical_cues")
-    purpose = _forms(
+    purpose = lexicon_forms(
         terms_path, {"forms": hypothetical.get("purpose_forms"), "rationale": "-"}, "purpose_forms"
     )
 
@@ -533,19 +533,21 @@ def agency_shares(
     """Share of each class among casualty sentences per group, with article-bootstrap CIs.
 
     ``counts`` is :func:`article_agency_counts`; articles are resampled
-    (:func:`arabmedia.stats.bootstrap_ratio` with denominator ``casualty``).  Columns: the
+    (:func:`arabmedia.stats.bootstrap_ratios` with denominator ``casualty``).  Columns: the
     ``by`` columns, label, n_units, numerator, denominator, estimate, low, high.
     """
-    from arabmedia.stats import bootstrap_ratio
+    from arabmedia.stats import bootstrap_ratios
 
-    parts = []
-    for label in CASUALTY_LABELS:
-        share = bootstrap_ratio(
-            counts, label, by, denominator="casualty", n_boot=n_boot, ci=ci, seed=seed
-        )
-        share.insert(len(share.columns) - 6, "label", label)
-        parts.append(share)
-    return pd.concat(parts, ignore_index=True)
+    return bootstrap_ratios(
+        counts,
+        CASUALTY_LABELS,
+        by,
+        name="label",
+        denominator="casualty",
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+    )
 
 
 # --------------------------------------------------------------------------- gold set

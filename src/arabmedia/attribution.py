@@ -29,9 +29,9 @@ from typing import NamedTuple
 import pandas as pd
 
 from arabmedia.agency import (
-    _forms,
-    _read_yaml,
     article_sentences,
+    lexicon_forms,
+    read_lexicon_file,
     read_reference_table,
     resolve_references,
     with_clitics,
@@ -151,23 +151,23 @@ def load_attribution_lexicon(folder: str | Path | None = None) -> AttributionLex
     """Read ``markers.yaml`` and ``actor_types.yaml`` from ``folder``."""
     folder = Path(folder or ATTRIBUTION_DIR)
     markers_path, types_path = folder / "markers.yaml", folder / "actor_types.yaml"
-    markers, types_data = _read_yaml(markers_path), _read_yaml(types_path)
-    verbs = _forms(markers_path, markers.get("verbs"), "verbs")
-    prepositions = _forms(markers_path, markers.get("prepositions"), "prepositions")
-    bridge = _forms(markers_path, markers.get("bridge"), "bridge")
+    markers, types_data = read_lexicon_file(markers_path), read_lexicon_file(types_path)
+    verbs = lexicon_forms(markers_path, markers.get("verbs"), "verbs")
+    prepositions = lexicon_forms(markers_path, markers.get("prepositions"), "prepositions")
+    bridge = lexicon_forms(markers_path, markers.get("bridge"), "bridge")
     stops_section = markers.get("stops")
-    stops = _forms(markers_path, stops_section, "stops")
-    objects = _forms(
+    stops = lexicon_forms(markers_path, stops_section, "stops")
+    objects = lexicon_forms(
         markers_path, {**stops_section, "forms": stops_section.get("objects")}, "objects"
     )
-    channels = _forms(
+    channels = lexicon_forms(
         markers_path, {**stops_section, "forms": stops_section.get("channels")}, "channels"
     )
     punctuation = stops_section.get("punctuation")
     quote = stops_section.get("quote")
     if not isinstance(punctuation, list) or not isinstance(quote, str):
         raise ValueError(f"{markers_path}: stops needs 'punctuation' (list) and 'quote' (string)")
-    addressees = _forms(markers_path, markers.get("addressees"), "addressees")
+    addressees = lexicon_forms(markers_path, markers.get("addressees"), "addressees")
     limits = {}
     for key in ("max_actor_tokens", "title_colon_max_tokens"):
         value = markers.get(key)
@@ -474,17 +474,19 @@ def actor_type_shares(
     ``counts`` is :func:`article_actor_counts`.  Columns: the ``by`` columns, actor_type,
     n_units, numerator, denominator, estimate, low, high.
     """
-    from arabmedia.stats import bootstrap_ratio
+    from arabmedia.stats import bootstrap_ratios
 
     fixed = {"doc_id", "outlet", "attributions", *([by] if isinstance(by, str) else by)}
-    parts = []
-    for kind in [c for c in counts.columns if c not in fixed]:
-        share = bootstrap_ratio(
-            counts, kind, by, denominator="attributions", n_boot=n_boot, ci=ci, seed=seed
-        )
-        share.insert(len(share.columns) - 6, "actor_type", kind)
-        parts.append(share)
-    return pd.concat(parts, ignore_index=True)
+    return bootstrap_ratios(
+        counts,
+        [c for c in counts.columns if c not in fixed],
+        by,
+        name="actor_type",
+        denominator="attributions",
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+    )
 
 
 def top_actors(attributions: pd.DataFrame, by: str = "outlet", n: int = 10) -> pd.DataFrame:

@@ -39,7 +39,7 @@ import yaml
 
 from arabmedia.config import PROJECT_ROOT
 from arabmedia.sentences import split_sentences
-from arabmedia.stats import bootstrap_ratio
+from arabmedia.stats import bootstrap_ratios
 from arabmedia.text import DEFAULT_SETTINGS, NormalizeSettings, tokenize, tokenize_many
 from arabmedia.vocabulary import is_word
 
@@ -593,8 +593,8 @@ def frame_prevalence(
     grouped by the ``period`` of their ``date`` (the period's start, a Timestamp); articles
     without a date are left out.  Returns a long table: the ``by`` columns, ``period``
     (with ``freq``), ``frame``, ``n_units``, ``numerator``, ``denominator``, ``estimate``,
-    ``low``, ``high`` (:func:`arabmedia.stats.bootstrap_ratio`, articles resampled within
-    each group).
+    ``low``, ``high`` (:func:`arabmedia.stats.bootstrap_ratios`: articles resampled within
+    each group, one resample shared by all frames).
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
@@ -605,23 +605,24 @@ def frame_prevalence(
         table = scores[scores["date"].notna()].copy()
         table["period"] = table["date"].dt.to_period(freq).dt.start_time
         by = [*by, "period"]
-    parts = []
+    values = {}
     for name in names:
         if measure == "dominant":
             column = table["dominant_frame"] == name
         else:
             column = table[f"hits_{name}"] > 0 if measure == "share" else table[f"hits_{name}"]
-        work = table[[*by, "n_tokens"]].assign(_value=column.astype(float))
-        result = bootstrap_ratio(
-            work,
-            "_value",
-            by,
-            denominator="n_tokens" if measure == "rate" else None,
-            scale=per if measure == "rate" else 1.0,
-            n_boot=n_boot,
-            ci=ci,
-            seed=seed,
-        )
-        result.insert(len(by), "frame", name)
-        parts.append(result)
-    return pd.concat(parts, ignore_index=True)
+        values[f"_value_{name}"] = column.astype(float)
+    work = table[[*by, "n_tokens"]].assign(**values)
+    result = bootstrap_ratios(
+        work,
+        list(values),
+        by,
+        name="frame",
+        denominator="n_tokens" if measure == "rate" else None,
+        scale=per if measure == "rate" else 1.0,
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+    )
+    result["frame"] = result["frame"].str.removeprefix("_value_")
+    return result

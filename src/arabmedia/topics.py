@@ -693,20 +693,18 @@ def topic_prevalence(
     """Mean topic proportion per group with a bootstrap interval over articles.
 
     ``frame`` is :func:`proportions_frame`'s table (plus the ``by`` columns, e.g. outlet and
-    month); each topic goes through :func:`arabmedia.stats.bootstrap_ratio`.  Columns:
-    topic, the ``by`` columns, n_units, estimate, low, high; sorted by topic then ``by``.
+    month); all topics share each group's resample (:func:`arabmedia.stats.bootstrap_ratios`).
+    Columns: topic, the ``by`` columns, n_units, estimate, low, high; sorted by topic then
+    ``by``.
     """
-    from arabmedia.stats import bootstrap_ratio
+    from arabmedia.stats import bootstrap_ratios
 
     columns = [c for c in frame.columns if c.startswith("topic_")]
     if not columns:
         raise ValueError("topic_prevalence: the frame has no topic_<n> columns")
     by = [by] if isinstance(by, str) else list(by)
-    tables = []
-    for column in columns:
-        table = bootstrap_ratio(frame, column, by, n_boot=n_boot, ci=ci, seed=seed)
-        tables.append(table.assign(topic=_topic_of(column)))
-    table = pd.concat(tables, ignore_index=True)
+    table = bootstrap_ratios(frame, columns, by, name="topic", n_boot=n_boot, ci=ci, seed=seed)
+    table["topic"] = table["topic"].map(_topic_of)
     return table[["topic", *by, "n_units", "estimate", "low", "high"]]
 
 
