@@ -376,7 +376,15 @@ def test_download_uses_the_url_template_when_no_url_is_given(tmp_path, server, m
 
 # --------------------------------------------------------------------------- real corpora
 
-REAL_CORPORA = {"seed", "almayadeen", "aljazeera", "fignews2024", "armpro", "newscred2013", "stopwords"}
+REAL_CORPORA = {
+    "seed",
+    "almayadeen",
+    "aljazeera",
+    "fignews2024",
+    "armpro",
+    "newscred2013",
+    "stopwords",
+}
 
 
 @pytest.fixture

@@ -28,7 +28,15 @@ from tqdm import tqdm
 from arabmedia.config import Settings
 from arabmedia.io import atomic_path
 
-KNOWN_READERS = ("seed_text", "almayadeen", "aljazeera", "fignews2024", "armpro", "generic", "stopwords")
+KNOWN_READERS = (
+    "seed_text",
+    "almayadeen",
+    "aljazeera",
+    "fignews2024",
+    "armpro",
+    "generic",
+    "stopwords",
+)
 FILE_ROLES = ("data", "reference")
 UNKNOWN_REPOSITORY = "unknown"
 RAW_URL_TEMPLATE = "https://raw.githubusercontent.com/{repository}/{commit}/{source_path}"
