@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from arabmedia.cli import execute_notebook
 from arabmedia.config import load_settings
-from arabmedia.notebooks import execute_notebook
 
 SETTINGS = load_settings()
 NOTEBOOKS = SETTINGS.root / "notebooks"

@@ -14,10 +14,9 @@ import textwrap
 
 import pytest
 
-from arabmedia import cache
 from arabmedia.config import load_settings
-from arabmedia.corpus import armpro_spans, fignews_labels, load_corpora
-from arabmedia.manifest import load_manifest, verify
+from arabmedia.corpus import armpro_spans, fignews_labels, load_corpora, load_manifest, verify
+from arabmedia.text import _cache as cache
 from arabmedia.text import tokenize
 
 IDS = ["a", "b"]
@@ -44,7 +43,7 @@ def test_killed_token_cache_write_leaves_no_cache_and_next_run_recovers(tmp_path
     _run_and_get_killed(
         f"""
         import pyarrow.parquet as pq
-        from arabmedia import cache
+        from arabmedia.text import _cache as cache
         pq.write_table = write_half_then_die
         cache.cached_tokens({IDS!r}, {TEXTS!r}, {str(tmp_path)!r})
         """
@@ -62,7 +61,7 @@ def test_killed_token_cache_write_leaves_no_cache_and_next_run_recovers(tmp_path
 def test_killed_figure_export_keeps_the_previous_figure(tmp_path):
     script = f"""
         from matplotlib.figure import Figure
-        from arabmedia.plotting import export_figure
+        from arabmedia.plot import export_figure
         fig = Figure()
         fig.subplots().plot([0, 1], [0, 1])
         export_figure(fig, "fig", figures_dir={str(tmp_path)!r})

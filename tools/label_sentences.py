@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from arabmedia.agency import article_sentences, sentence_sha
+from arabmedia.analysis import article_sentences, sentence_sha
 from arabmedia.config import PROJECT_ROOT, load_settings
 from arabmedia.corpus import load_articles
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from arabmedia.cli import main
+from arabmedia.cli._main import main
 
 sys.exit(main())

@@ -1,0 +1,652 @@
+"""Agency in casualty reporting: who, if anyone, is named as causing deaths and injuries.
+
+War coverage can name the agent of deaths (قتل الجيش الاسرائيلي, برصاص الاحتلال, بقصف
+اسرائيلي), name only a cause (غاره, قصف, انفجار) or report the dead without either (استشهد,
+مقتل, سقوط ضحايا).  Each sentence that reports deaths or injuries gets one label:
+
+* ``perpetrator_named`` - an actor is linked to the casualty as its agent;
+* ``cause_without_actor`` - a cause, weapon or event is named, but no actor;
+* ``agentless`` - neither;
+* ``not_casualty`` - the sentence reports no deaths or injuries.
+
+The codebook (data/gold/README_agency.md) defines the classes; the rules here approximate it on
+normalized tokens (:mod:`arabmedia.text`) with word lists in ``lexicons/data/agency/*.yaml``:
+
+1. Triggers are casualty words (``casualty_terms.yaml``) that are not part of a name (مستشفي
+   شهداء الاقصي), not another sense (اصابه مباشره, استشهد بدراسه) and not a threat, plan or
+   purpose (هدد بقتل, لقتل).  No trigger: ``not_casualty``.
+2. Each trigger's clause runs to the nearest clause break (punctuation, بينما/فيما/...; a
+   و-prefixed actor or cause word starts a new clause), at most :data:`CLAUSE_REACH` tokens away.
+3. In the clause, an actor (``agents.yaml``) counts as the agent when it is the subject of a
+   killing verb (قتلت قوات, الاحتلال يقتل), of an agent verb (ارتكب الاحتلال), follows an agent
+   marker (علي يد, من قبل) or owns a cause noun (غاره اسرائيليه, مجزره ارتكبها الاحتلال), and is
+   neither a victim description (جندي اسرائيلي, قتلي الجيش) nor a target (هجوم علي الاحتلال).
+4. Otherwise a cause noun (``causes.yaml``) in the clause gives ``cause_without_actor``, else
+   ``agentless``.  A sentence takes the strongest label over its triggers
+   (perpetrator_named > cause_without_actor > agentless).
+
+Speakers are not agents because they are never linked by these patterns (قال الجيش ان جنديا
+قتل is agentless), and juxtaposed headline clauses are cut apart (شهداء في غزه والاحتلال
+يواصل القصف).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+import yaml
+
+from arabmedia.config import PROJECT_ROOT
+from arabmedia.lexicons._resources import LEXICON_DIR
+from arabmedia.text._normalize import normalize_many, tokenize_many
+from arabmedia.text._segment import PROCLITIC_CHAINS
+from arabmedia.text._sentences import split_sentences
+
+AGENCY_DIR = LEXICON_DIR / "agency"
+GOLD_DIR = PROJECT_ROOT / "data" / "gold"
+LABELS = ("perpetrator_named", "cause_without_actor", "agentless", "not_casualty")
+CASUALTY_LABELS = LABELS[:3]
+TRIGGER_KINDS = ("intransitive", "noun", "kill_verb", "massacre")
+CLAUSE_REACH = 20  # tokens either side of a trigger that its clause may span
+EVIDENCE_REACH = 4  # tokens either side of the trigger kept as evidence
+SENTENCE_COLUMNS = ("doc_id", "outlet", "field", "sentence_index", "text", "tokens")
+REFERENCE_COLUMNS = ("doc_id", "sentence_index", "field", "sentence_sha256")
+PREFIXES = tuple(sorted({written for _, written in PROCLITIC_CHAINS}))
+ARTICLE_PREFIXES = tuple(
+    sorted({written for clitics, written in PROCLITIC_CHAINS if "ال" in clitics})
+)
+
+
+# --------------------------------------------------------------------------- sentences
+
+#: Articles split and classified at a time by :func:`casualty_sentences`.
+CHUNK_ARTICLES = 1000
+
+
+def sentence_sha(sentence: str) -> str:
+    """First 16 hex digits of the sha256 of the normalized sentence (a gold-set reference)."""
+    normalized = normalize_many([sentence])[0]
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:16]
+
+
+def article_sentences(
+    articles: pd.DataFrame, fields: Sequence[str] = ("title", "lead", "body")
+) -> pd.DataFrame:
+    """Every sentence of the given text fields, split once and tokenized once.
+
+    Sentences come from :func:`arabmedia.text.split_sentences` on each field's original
+    text; ``sentence_index`` counts within the field.  Columns: doc_id, outlet, field,
+    sentence_index (int), text (original sentence), tokens (list of normalized tokens,
+    punctuation kept).  Row order: articles in table order, fields in the given order.
+    """
+    missing = [c for c in ("doc_id", "outlet", *fields) if c not in articles.columns]
+    if missing:
+        raise ValueError(f"article_sentences: the article table has no column(s) {missing}")
+    doc_ids, outlets, field_names, indices, texts = [], [], [], [], []
+    ids_and_outlets = [articles[c].fillna("").astype(str).tolist() for c in ("doc_id", "outlet")]
+    for field in fields:
+        values = articles[field].fillna("").astype(str)
+        for doc_id, outlet, value in zip(*ids_and_outlets, values, strict=True):
+            if not value:
+                continue
+            for index, sentence in enumerate(split_sentences(value)):
+                doc_ids.append(doc_id)
+                outlets.append(outlet)
+                field_names.append(field)
+                indices.append(index)
+                texts.append(sentence)
+    return pd.DataFrame(
+        {
+            "doc_id": pd.Series(doc_ids, dtype="str"),
+            "outlet": pd.Series(outlets, dtype="str"),
+            "field": pd.Series(field_names, dtype="str"),
+            "sentence_index": pd.Series(indices, dtype="int64"),
+            "text": pd.Series(texts, dtype="str"),
+            "tokens": pd.Series(tokenize_many(texts), dtype="object"),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- word lists
+
+
+def with_clitics(forms: Iterable[str]) -> frozenset[str]:
+    """``forms`` with every proclitic chain (و/ف + ب/ل/ك + ال, لل) written in front.
+
+    A form that already has the article also gets the chains that end in it, written
+    as Arabic does (الامم → للامم, والامم, بالامم).
+    """
+    surfaces = set()
+    for form in forms:
+        surfaces.update(prefix + form for prefix in PREFIXES)
+        if form.startswith("ال") and len(form) > 2:
+            surfaces.update(prefix + form[2:] for prefix in ARTICLE_PREFIXES)
+    return frozenset(surfaces)
+
+
+def read_lexicon_file(path: Path) -> dict:
+    """A YAML mapping, or a clear error naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"{path}: cannot read word list: {error}") from error
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def lexicon_forms(path: Path, entry: object, where: str) -> list[str]:
+    """The ``forms`` of one entry, checked to be single normalized tokens."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("forms"), list):
+        raise ValueError(f"{path}: {where} needs a list 'forms'")
+    if not entry.get("rationale"):
+        raise ValueError(f"{path}: {where} needs a 'rationale'")
+    forms = [str(form) for form in entry["forms"]]
+    for form, normalized in zip(forms, normalize_many(forms), strict=True):
+        if form != normalized or not form or " " in form:
+            raise ValueError(
+                f"{path}: {where}: {form!r} is not one token in the default normalization"
+            )
+    return forms
+
+
+def _group_forms(path: Path, data: dict) -> list[tuple[dict, list[str]]]:
+    """(group, forms) for every entry of ``groups``."""
+    groups = data.get("groups")
+    if not isinstance(groups, list) or not groups:
+        raise ValueError(f"{path}: expected a non-empty list 'groups'")
+    return [
+        (group, lexicon_forms(path, group, f"group {group.get('name', number)!r}"))
+        for number, group in enumerate(groups)
+    ]
+
+
+def _section(path: Path, data: dict, key: str) -> tuple[dict, list[str]]:
+    """A named section with forms (and other settings)."""
+    if key not in data:
+        raise ValueError(f"{path}: missing section {key!r}")
+    return data[key], lexicon_forms(path, data[key], f"section {key!r}")
+
+
+def _int(path: Path, section: dict, key: str) -> int:
+    value = section.get(key)
+    if not isinstance(value, int) or value < 0:
+        raise ValueError(f"{path}: {key!r} must be a non-negative integer, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class AgencyLexicon:
+    """The word lists of ``lexicons/data/agency``, expanded with clitics for set look-ups."""
+
+    triggers: dict[str, str]  # surface form -> trigger kind
+    name_heads: frozenset[str]
+    sense_exclusions: frozenset[str]
+    sense_window: int
+    ambiguous_senses: frozenset[str]
+    hypothetical_cues: frozenset[str]
+    hypothetical_before: int
+    purpose_forms: frozenset[str]
+    actors: frozenset[str]
+    cause_window: int
+    agent_markers: frozenset[str]
+    agent_marker_window: int
+    target_prepositions: frozenset[str]
+    agent_verbs: frozenset[str]
+    agent_verb_window: int
+    victim_nouns: frozenset[str]
+    causes: frozenset[str]
+    not_cause_before: frozenset[str]
+    break_punctuation: frozenset[str]
+    break_words: frozenset[str]
+    coordinated: frozenset[str]  # و/ف + actor or cause: starts a new clause
+
+
+def load_agency_lexicon(folder: str | Path | None = None) -> AgencyLexicon:
+    """Read ``casualty_terms.yaml``, ``agents.yaml`` and ``causes.yaml`` from ``folder``."""
+    folder = Path(folder or AGENCY_DIR)
+    terms_path, agents_path, causes_path = (
+        folder / name for name in ("casualty_terms.yaml", "agents.yaml", "causes.yaml")
+    )
+    terms, agents, causes = map(read_lexicon_file, (terms_path, agents_path, causes_path))
+
+    triggers: dict[str, str] = {}
+    for group, forms in _group_forms(terms_path, terms):
+        kind = group.get("kind")
+        if kind not in TRIGGER_KINDS:
+            raise ValueError(
+                f"{terms_path}: group {group.get('name')!r}: kind {kind!r} not in {TRIGGER_KINDS}"
+            )
+        for surface in with_clitics(forms):
+            triggers.setdefault(surface, kind)
+    _, name_heads = _section(terms_path, terms, "name_heads")
+    sense, sense_forms = _section(terms_path, terms, "sense_exclusions")
+    ambiguous = lexicon_forms(
+        terms_path, {"forms": sense.get("applies_to"), "rationale": "-"}, "applies_to"
+    )
+    hypothetical, hypothetical_forms = _section(terms_path, terms, "hypothetical_cues")
+    purpose = lexicon_forms(
+        terms_path, {"forms": hypothetical.get("purpose_forms"), "rationale": "-"}, "purpose_forms"
+    )
+
+    actor_forms = [form for _, forms in _group_forms(agents_path, agents) for form in forms]
+    markers, marker_forms = _section(agents_path, agents, "agent_markers")
+    _, target_forms = _section(agents_path, agents, "target_prepositions")
+    verbs, verb_forms = _section(agents_path, agents, "agent_verbs")
+    _, victim_forms = _section(agents_path, agents, "victim_nouns")
+
+    cause_forms = [form for _, forms in _group_forms(causes_path, causes) for form in forms]
+    _, not_cause_forms = _section(causes_path, causes, "not_cause_before")
+    breaks, break_forms = _section(causes_path, causes, "clause_breaks")
+    punctuation = breaks.get("punctuation")
+    if not isinstance(punctuation, list) or not punctuation:
+        raise ValueError(f"{causes_path}: clause_breaks needs a list 'punctuation'")
+
+    actors, cause_set = with_clitics(actor_forms), with_clitics(cause_forms)
+    owners = actors | cause_set
+    coordinated = frozenset(s for s in owners if s[:1] in ("و", "ف") and s[1:] in owners)
+    return AgencyLexicon(
+        triggers=triggers,
+        name_heads=with_clitics(name_heads),
+        sense_exclusions=frozenset(sense_forms),
+        sense_window=_int(terms_path, sense, "window"),
+        ambiguous_senses=with_clitics(ambiguous),
+        hypothetical_cues=with_clitics(hypothetical_forms),
+        hypothetical_before=_int(terms_path, hypothetical, "before"),
+        purpose_forms=frozenset(purpose),
+        actors=actors,
+        cause_window=_int(agents_path, agents, "cause_window"),
+        agent_markers=with_clitics(marker_forms),
+        agent_marker_window=_int(agents_path, markers, "window"),
+        target_prepositions=with_clitics(target_forms),
+        agent_verbs=with_clitics(verb_forms),
+        agent_verb_window=_int(agents_path, verbs, "window"),
+        victim_nouns=with_clitics(victim_forms),
+        causes=cause_set,
+        not_cause_before=frozenset(not_cause_forms),
+        break_punctuation=frozenset(map(str, punctuation)),
+        break_words=with_clitics(break_forms),
+        coordinated=coordinated,
+    )
+
+
+# --------------------------------------------------------------------------- classification
+
+
+class AgencyDecision(NamedTuple):
+    """The label of one sentence and what decided it (empty strings when not applicable)."""
+
+    label: str
+    trigger: str
+    trigger_index: int
+    agent: str
+    cause: str
+    rule: str
+
+
+NOT_CASUALTY = AgencyDecision("not_casualty", "", -1, "", "", "no trigger")
+
+
+def _triggers(tokens: Sequence[str], lex: AgencyLexicon) -> list[tuple[int, str]]:
+    """(index, kind) of the casualty triggers that survive the name, sense and threat checks."""
+    found = []
+    for index, token in enumerate(tokens):
+        kind = lex.triggers.get(token)
+        if kind is None or token in lex.purpose_forms:
+            continue
+        if index > 0 and tokens[index - 1] in lex.name_heads:
+            continue
+        if token in lex.ambiguous_senses and any(
+            t in lex.sense_exclusions for t in tokens[index + 1 : index + 1 + lex.sense_window]
+        ):
+            continue
+        before = tokens[max(0, index - lex.hypothetical_before) : index]
+        if any(t in lex.hypothetical_cues for t in before):
+            continue
+        found.append((index, kind))
+    return found
+
+
+def _is_break(token: str, lex: AgencyLexicon) -> bool:
+    return token in lex.break_punctuation or token in lex.break_words
+
+
+def _opens_clause(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> bool:
+    """A و/ف-prefixed actor or cause word that does not continue a list of such words."""
+    if tokens[position] not in lex.coordinated:
+        return False
+    previous = tokens[position - 1] if position > 0 else ""
+    return previous not in lex.actors and previous not in lex.causes
+
+
+def _clause(tokens: Sequence[str], index: int, lex: AgencyLexicon) -> tuple[int, int]:
+    """``[start, end)`` of the trigger's clause (see module doc)."""
+    start = index
+    while start > 0 and index - start < CLAUSE_REACH:
+        previous = tokens[start - 1]
+        if _is_break(previous, lex):
+            break
+        start -= 1
+        if _opens_clause(tokens, start, lex):
+            break
+    end = index + 1
+    while end < len(tokens) and end - index <= CLAUSE_REACH:
+        token = tokens[end]
+        if _is_break(token, lex) or _opens_clause(tokens, end, lex):
+            break
+        end += 1
+    return start, end
+
+
+def _is_agent_at(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> bool:
+    """An actor word that is neither a victim description nor an attack target."""
+    if tokens[position] not in lex.actors:
+        return False
+    if position == 0:
+        return True
+    previous = tokens[position - 1]
+    return not (
+        previous in lex.victim_nouns
+        or previous in lex.target_prepositions
+        or (previous in lex.triggers and lex.triggers[previous] == "noun")
+    )
+
+
+def _is_cause_at(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> bool:
+    """A cause word not used in another sense (اطلاق سراح)."""
+    if tokens[position] not in lex.causes:
+        return False
+    following = tokens[position + 1] if position + 1 < len(tokens) else ""
+    return following not in lex.not_cause_before
+
+
+def _actor_phrase(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> str:
+    """The actor word at ``position`` and the actor words right after it."""
+    end = position + 1
+    while end < len(tokens) and end - position < 4 and tokens[end] in lex.actors:
+        end += 1
+    return " ".join(tokens[position:end])
+
+
+def _first_agent(
+    tokens: Sequence[str], positions: Iterable[int], start: int, end: int, lex: AgencyLexicon
+) -> int | None:
+    """The first position (in the given order) inside ``[start, end)`` holding an agent."""
+    for position in positions:
+        if start <= position < end and _is_agent_at(tokens, position, lex):
+            return position
+    return None
+
+
+def _decide_trigger(
+    tokens: Sequence[str], index: int, kind: str, lex: AgencyLexicon
+) -> AgencyDecision:
+    """The label of one trigger from its clause."""
+    start, end = _clause(tokens, index, lex)
+    trigger = tokens[index]
+
+    def named(position: int, rule: str, cause: str = "") -> AgencyDecision:
+        agent = _actor_phrase(tokens, position, lex)
+        return AgencyDecision("perpetrator_named", trigger, index, agent, cause, rule)
+
+    if kind == "kill_verb":
+        found = _first_agent(tokens, [index + 1, index - 1], start, end, lex)
+        if found is not None:
+            return named(found, "killing verb subject")
+    for position in range(start, end):
+        token = tokens[position]
+        if token in lex.agent_markers:
+            window = range(position + 1, position + 1 + lex.agent_marker_window)
+            found = _first_agent(tokens, window, start, end, lex)
+            if found is not None:
+                return named(found, "agent marker")
+        if token in lex.agent_verbs:
+            reach = lex.agent_verb_window
+            after = range(position + 1, position + 1 + reach)
+            before = range(position - 1, position - 1 - reach, -1)
+            found = _first_agent(tokens, [*after, *before], start, end, lex)
+            if found is not None:
+                return named(found, "agent verb", token)
+        if _is_cause_at(tokens, position, lex):
+            window = range(position + 1, position + 1 + lex.cause_window)
+            found = _first_agent(tokens, window, start, end, lex)
+            if found is not None:
+                return named(found, "cause owner", token)
+    causes = [tokens[p] for p in range(start, end) if _is_cause_at(tokens, p, lex)]
+    if kind == "massacre":
+        causes.insert(0, trigger)
+    if causes:
+        return AgencyDecision("cause_without_actor", trigger, index, "", causes[0], "cause")
+    return AgencyDecision("agentless", trigger, index, "", "", "no agent or cause")
+
+
+def classify_tokens(tokens: Sequence[str], lexicon: AgencyLexicon) -> AgencyDecision:
+    """The agency label of one sentence given as normalized tokens (see module doc)."""
+    best = NOT_CASUALTY
+    for index, kind in _triggers(tokens, lexicon):
+        decision = _decide_trigger(tokens, index, kind, lexicon)
+        if best is NOT_CASUALTY or LABELS.index(decision.label) < LABELS.index(best.label):
+            best = decision
+        if best.label == LABELS[0]:
+            break
+    return best
+
+
+def classify_sentences(
+    sentences: pd.DataFrame, lexicon: AgencyLexicon | None = None
+) -> pd.DataFrame:
+    """Label every sentence of a table with a ``tokens`` column (e.g. :func:`article_sentences`).
+
+    Sentences without any trigger form are skipped by one set look-up.  Returns the input
+    columns (without ``tokens``) plus: label, trigger (the deciding casualty word), agent (the
+    actor phrase for perpetrator_named), cause (the cause word, if any), rule (which pattern
+    decided), evidence (the tokens around the trigger, space-joined).  Index is preserved.
+    """
+    if "tokens" not in sentences.columns:
+        raise ValueError("classify_sentences: the sentence table has no 'tokens' column")
+    lexicon = lexicon or load_agency_lexicon()
+    trigger_forms = lexicon.triggers.keys()
+    decisions, evidence = [], []
+    for tokens in sentences["tokens"]:
+        if trigger_forms.isdisjoint(tokens):
+            decisions.append(NOT_CASUALTY)
+            evidence.append("")
+            continue
+        decision = classify_tokens(tokens, lexicon)
+        decisions.append(decision)
+        at = decision.trigger_index
+        window = tokens[max(0, at - EVIDENCE_REACH) : at + EVIDENCE_REACH + 1] if at >= 0 else []
+        evidence.append(" ".join(window))
+    result = sentences.drop(columns="tokens").copy()
+    for field in ("label", "trigger", "agent", "cause", "rule"):
+        result[field] = pd.Series(
+            [getattr(d, field) for d in decisions], index=sentences.index, dtype="str"
+        )
+    result["evidence"] = pd.Series(evidence, index=sentences.index, dtype="str")
+    return result
+
+
+def casualty_sentences(
+    articles: pd.DataFrame,
+    fields: Sequence[str] = ("title", "lead", "body"),
+    lexicon: AgencyLexicon | None = None,
+    *,
+    chunk_size: int = CHUNK_ARTICLES,
+) -> pd.DataFrame:
+    """The casualty sentences (label other than not_casualty) of the given fields.
+
+    Articles are split, tokenized and classified ``chunk_size`` at a time and only the
+    casualty sentences are kept, so memory follows the chunk, not the corpus (the full
+    sentence table of 40k news articles takes gigabytes).  The result does not depend on
+    ``chunk_size``.  Columns as :func:`classify_sentences`: doc_id, outlet, field,
+    sentence_index, text, label, trigger, agent, cause, rule, evidence; rows in the order
+    of :func:`article_sentences` (field by field, articles in table order), index 0..n-1.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"casualty_sentences: chunk_size must be >= 1, got {chunk_size}")
+    lexicon = lexicon or load_agency_lexicon()
+    parts = []
+    for start in range(0, len(articles), chunk_size):
+        chunk = articles.iloc[start : start + chunk_size]
+        classified = classify_sentences(article_sentences(chunk, fields), lexicon)
+        kept = classified[classified["label"] != NOT_CASUALTY.label]
+        position = dict(zip(chunk["doc_id"], range(start, start + len(chunk)), strict=True))
+        parts.append(kept.assign(_article=kept["doc_id"].map(position)))
+    if not parts:
+        return classify_sentences(article_sentences(articles, fields), lexicon)
+    table = pd.concat(parts, ignore_index=True)
+    table["_field"] = table["field"].map({field: rank for rank, field in enumerate(fields)})
+    table = table.sort_values(["_field", "_article", "sentence_index"], kind="stable")
+    return table.drop(columns=["_field", "_article"]).reset_index(drop=True)
+
+
+def article_agency_counts(articles: pd.DataFrame, classified: pd.DataFrame) -> pd.DataFrame:
+    """One row per article: how many of its casualty sentences fall in each class.
+
+    ``classified`` is :func:`casualty_sentences` (or :func:`classify_sentences`) output.
+    Columns: doc_id, outlet, casualty (casualty sentences), perpetrator_named,
+    cause_without_actor, agentless.  Articles without casualty sentences have zeros, so the
+    table is the resampling frame for :func:`agency_shares`.
+    """
+    casualty = classified[classified["label"].isin(CASUALTY_LABELS)]
+    counts = pd.crosstab(casualty["doc_id"], casualty["label"])
+    counts = counts.reindex(columns=list(CASUALTY_LABELS), fill_value=0)
+    table = articles[["doc_id", "outlet"]].reset_index(drop=True)
+    table = table.join(counts, on="doc_id").fillna(dict.fromkeys(CASUALTY_LABELS, 0))
+    table[list(CASUALTY_LABELS)] = table[list(CASUALTY_LABELS)].astype("int64")
+    table.insert(2, "casualty", table[list(CASUALTY_LABELS)].sum(axis=1))
+    return table
+
+
+def agency_shares(
+    counts: pd.DataFrame,
+    by: str | Sequence[str] = "outlet",
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Share of each class among casualty sentences per group, with article-bootstrap CIs.
+
+    ``counts`` is :func:`article_agency_counts`; articles are resampled
+    (:func:`arabmedia.stats.bootstrap_ratios` with denominator ``casualty``).  Columns: the
+    ``by`` columns, label, n_units, numerator, denominator, estimate, low, high.
+    """
+    from arabmedia.stats._bootstrap import bootstrap_ratios
+
+    return bootstrap_ratios(
+        counts,
+        CASUALTY_LABELS,
+        by,
+        name="label",
+        denominator="casualty",
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+    )
+
+
+# --------------------------------------------------------------------------- gold set
+
+
+def read_reference_table(path: str | Path, required: Sequence[str]) -> pd.DataFrame:
+    """A reference-only gold TSV (``#`` comment lines), with its columns checked."""
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, sep="\t", comment="#", dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as error:
+        raise ValueError(f"{path}: cannot read gold table: {error}") from error
+    missing = [c for c in (*REFERENCE_COLUMNS, *required) if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}")
+    if not table["sentence_index"].str.fullmatch(r"\d+").all():
+        bad = table.index[~table["sentence_index"].str.fullmatch(r"\d+")][0]
+        raise ValueError(f"{path}: row {bad + 1}: sentence_index must be a non-negative integer")
+    table["sentence_index"] = table["sentence_index"].astype("int64")
+    return table
+
+
+def resolve_references(
+    table: pd.DataFrame, articles: pd.DataFrame, path: str | Path
+) -> pd.DataFrame:
+    """Attach the referenced sentence (text, tokens, outlet) to each gold row, or refuse.
+
+    Every row must name an article in ``articles``, a text field it has, a sentence index
+    within that field's :func:`split_sentences`, and a sentence whose :func:`sentence_sha`
+    equals ``sentence_sha256``; otherwise a ValueError lists each failing row and why.
+    """
+    by_id = articles.drop_duplicates("doc_id").set_index("doc_id")
+    problems, texts, outlets = [], [], []
+    for row_number, row in enumerate(table.itertuples(index=False), start=1):
+        where = f"row {row_number} ({row.doc_id}, {row.field}, sentence {row.sentence_index})"
+        if row.doc_id not in by_id.index:
+            problems.append(f"{where}: article not in the loaded corpus")
+        elif row.field not in by_id.columns:
+            problems.append(f"{where}: the article table has no field {row.field!r}")
+        else:
+            sentences = split_sentences(str(by_id.at[row.doc_id, row.field] or ""))
+            if row.sentence_index >= len(sentences):
+                problems.append(f"{where}: the field has only {len(sentences)} sentences")
+            elif sentence_sha(sentences[row.sentence_index]) != row.sentence_sha256:
+                problems.append(f"{where}: sentence hash differs (the text changed)")
+            else:
+                texts.append(sentences[row.sentence_index])
+                outlets.append(by_id.at[row.doc_id, "outlet"])
+                continue
+        texts.append("")
+        outlets.append("")
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise ValueError(
+            f"{path}: {len(problems)} gold row(s) do not match the corpus:\n  {shown}{more}"
+        )
+    resolved = table.copy()
+    resolved["outlet"] = pd.Series(outlets, index=table.index, dtype="str")
+    resolved["text"] = pd.Series(texts, index=table.index, dtype="str")
+    resolved["tokens"] = pd.Series(tokenize_many(texts), index=table.index, dtype="object")
+    return resolved
+
+
+def load_gold(path: str | Path, articles: pd.DataFrame) -> pd.DataFrame:
+    """The agency gold set resolved against the loaded corpus (see :func:`resolve_references`).
+
+    Columns: doc_id, sentence_index, field, sentence_sha256, label, note, split, stratum (as
+    stored), outlet, text, tokens.  Labels outside :data:`LABELS` are refused.
+    """
+    table = read_reference_table(path, ["label", "note"])
+    unknown = sorted(set(table["label"]) - set(LABELS))
+    if unknown:
+        raise ValueError(f"{path}: unknown label(s) {unknown}; expected one of {LABELS}")
+    return resolve_references(table, articles, path)
+
+
+def evaluate_gold(
+    gold: pd.DataFrame,
+    lexicon: AgencyLexicon | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Classify the gold sentences; return (scores, predictions).
+
+    scores: :func:`arabmedia.stats.classification_scores` over :data:`LABELS` (per label and
+    macro, with bootstrap CIs over sentences).  predictions: the gold table with ``predicted``
+    and the decision columns (trigger, agent, cause, rule, evidence).
+    """
+    from arabmedia.stats._classification import classification_scores
+
+    classified = classify_sentences(gold, lexicon)
+    predictions = gold.drop(columns="tokens").assign(
+        predicted=classified["label"],
+        **{c: classified[c] for c in ("trigger", "agent", "cause", "rule", "evidence")},
+    )
+    scores = classification_scores(
+        predictions["label"], predictions["predicted"], labels=LABELS, n_boot=n_boot, seed=seed
+    )
+    return scores, predictions

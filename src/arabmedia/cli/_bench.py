@@ -1,0 +1,297 @@
+"""Benchmarks: the tokenizer against baselines, and how each step scales with corpus size.
+
+One run times, over the same texts: the naive per-article camel-tools loop
+(:func:`arabmedia.text.reference_tokenize`), :func:`arabmedia.text.tokenize_many` in one
+process and in ``n_jobs`` processes, and ``re.findall(r"\\w+|[^\\w\\s]", text)`` per text,
+the floor any tokenizer has to pay.  The CLI wires this in as ``arabmedia bench``.
+
+:func:`run_scaling` replicates the Al Mayadeen corpus 1x, 2x, 4x and times each main
+step (reading, dedup, tokenizing, term matching, frames, agency, topics) in a fresh
+process, with its peak memory (``arabmedia bench --scaling``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import resource
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from arabmedia.text._normalize import reference_tokenize, token_regex, tokenize_many
+
+_LOG = logging.getLogger(__name__)
+_BARE_REGEX = re.compile(r"\w+|[^\w\s]")
+
+
+def load_benchmark_texts(mirror: str | Path) -> list[str]:
+    """Al Mayadeen articles as ``title + "\\n" + full_text``, read ad hoc from the mirror.
+
+    Reads ``almayadeen/articles_*.json`` then ``almayadeen/supplement/*.json`` under
+    ``mirror``, in name order.  A record without a string ``full_text`` is skipped; the
+    number skipped is logged as a warning.  A file that is not a JSON list of records
+    raises ``ValueError`` naming it.
+    """
+    folder = Path(mirror) / "almayadeen"
+    files = sorted(folder.glob("articles_*.json")) + sorted(folder.glob("supplement/*.json"))
+    if not files:
+        raise FileNotFoundError(f"no Al Mayadeen JSON files under {folder}")
+    texts, skipped = [], 0
+    for path in files:
+        try:
+            records = json.loads(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"{path}: not readable JSON ({error})") from error
+        if not isinstance(records, list):
+            raise ValueError(f"{path}: expected a JSON list of articles")
+        for record in records:
+            body = record.get("full_text") if isinstance(record, dict) else None
+            if not isinstance(body, str):
+                skipped += 1
+                continue
+            title = record.get("title")
+            texts.append((title if isinstance(title, str) else "") + "\n" + body)
+    if skipped:
+        _LOG.warning("skipped %d Al Mayadeen records without a full_text string", skipped)
+    return texts
+
+
+def _timed(run: Callable[[], list[list[str]]]) -> tuple[float, int]:
+    """Seconds (wall clock) and token count of one call."""
+    start = time.perf_counter()
+    tokens = run()
+    return time.perf_counter() - start, sum(map(len, tokens))
+
+
+def run_benchmark(texts: list[str], n_jobs: int = 2) -> dict:
+    """Time the four tokenizers over ``texts`` in one run and return the figures.
+
+    Each method is warmed up once on a small slice (imports, pattern build, caches), then
+    timed once with :func:`time.perf_counter`.  The result has ``n_texts``, ``megabytes``
+    (UTF-8), ``n_jobs``, per method ``{seconds, mb_per_s, tokens, tokens_per_s}`` under
+    ``methods``, the speed ratios under ``ratios`` and peak resident memory in MiB
+    (``ru_maxrss`` of this process and of its finished children).
+    """
+    if not texts:
+        raise ValueError("run_benchmark needs at least one text")
+    megabytes = sum(len(text.encode("utf-8", "surrogatepass")) for text in texts) / 1e6
+    methods: dict[str, Callable[[list[str]], list[list[str]]]] = {
+        "naive_camel": lambda batch: [reference_tokenize(text) for text in batch],
+        "project_1proc": lambda batch: tokenize_many(batch, n_jobs=1),
+        f"project_{n_jobs}proc": lambda batch: tokenize_many(batch, n_jobs=n_jobs),
+        "bare_regex": lambda batch: [_BARE_REGEX.findall(text) for text in batch],
+    }
+    token_regex()
+    warmup = texts[: min(len(texts), 50)]
+    figures, seconds = {}, {}
+    for name, method in methods.items():
+        method(warmup)
+        elapsed, tokens = _timed(lambda method=method: method(texts))
+        seconds[name] = elapsed
+        figures[name] = {
+            "seconds": round(elapsed, 3),
+            "mb_per_s": round(megabytes / elapsed, 2),
+            "tokens": tokens,
+            "tokens_per_s": round(tokens / elapsed),
+        }
+    ratios = {
+        "project_1proc_vs_naive": round(seconds["naive_camel"] / seconds["project_1proc"], 2),
+        f"project_{n_jobs}proc_vs_naive": round(
+            seconds["naive_camel"] / seconds[f"project_{n_jobs}proc"], 2
+        ),
+        "project_1proc_time_vs_bare_regex": round(
+            seconds["project_1proc"] / seconds["bare_regex"], 2
+        ),
+    }
+    kib = 1024  # ru_maxrss is in KiB on Linux
+    return {
+        "n_texts": len(texts),
+        "megabytes": round(megabytes, 2),
+        "n_jobs": n_jobs,
+        "methods": figures,
+        "ratios": ratios,
+        "peak_rss_mib": {
+            "self": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kib, 1),
+            "children": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kib, 1),
+        },
+    }
+
+
+def format_benchmark(result: dict) -> str:
+    """A plain-text table of :func:`run_benchmark`'s result."""
+    lines = [
+        f"{result['n_texts']} texts, {result['megabytes']} MB (UTF-8), n_jobs={result['n_jobs']}",
+        f"{'method':<16}{'seconds':>10}{'MB/s':>10}{'tokens':>12}{'tokens/s':>12}",
+    ]
+    for name, entry in result["methods"].items():
+        lines.append(
+            f"{name:<16}{entry['seconds']:>10.3f}{entry['mb_per_s']:>10.2f}"
+            f"{entry['tokens']:>12}{entry['tokens_per_s']:>12}"
+        )
+    lines.extend(f"{name}: {value}" for name, value in result["ratios"].items())
+    memory = result["peak_rss_mib"]
+    lines.append(f"peak RSS: {memory['self']} MiB (self), {memory['children']} MiB (children)")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- scaling
+
+SCALING_STEPS = ("read", "dedup", "tokenize", "terms", "frames", "agency", "topics")
+
+
+def _replicate(articles, factor: int):
+    """``factor`` copies of the article table, ids and URLs made unique per copy."""
+    import pandas as pd
+
+    copies = []
+    for number in range(factor):
+        copy = articles.copy()
+        if number:
+            copy["doc_id"] = copy["doc_id"] + f"#copy{number}"
+            copy["url"] = copy["url"] + f"#copy{number}"
+        copies.append(copy)
+    return pd.concat(copies, ignore_index=True)
+
+
+def _reset_peak_rss() -> bool:
+    """Reset this process's peak resident memory (Linux ``clear_refs``); False if impossible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _rss_mib(field: str) -> float:
+    """``VmRSS`` (current) or ``VmHWM`` (peak) of this process in MiB, from /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _scaling_step(step: str, factor: int, root: str) -> dict:
+    """Prepare the input of ``step`` at ``factor`` x Al Mayadeen, then time the step alone.
+
+    Runs in a fresh process so that its peak memory is the step's own; the input (article
+    table, tokens) is built first and its resident size reported as ``input_mib``.
+    """
+    from arabmedia import analysis as terminology
+    from arabmedia import analysis as topics
+    from arabmedia.analysis import _agency as agency
+    from arabmedia.analysis import _framing as framing
+    from arabmedia.config import load_settings
+    from arabmedia.corpus._articles import load_articles
+    from arabmedia.corpus._dedup import collapse_exact
+    from arabmedia.corpus._loading import read_files
+    from arabmedia.corpus._manifest import load_manifest
+    from arabmedia.corpus._schema import ARTICLE_COLUMNS
+    from arabmedia.text._cache import article_tokens
+    from arabmedia.text._normalize import tokenize_many
+    from arabmedia.text._segment import make_segmenter
+    from arabmedia.text._stopwords import load_stopwords
+
+    settings = load_settings(root)
+    mayadeen = load_articles(["almayadeen"], settings)
+    articles = _replicate(mayadeen, factor)
+    fields = ["title", "lead", "body"]
+    run: Callable[[], object]
+    if step == "read":
+        files = load_manifest(settings.manifest).corpus("almayadeen").files
+        paths = [f.local_path(settings.raw_dir) for f in files if f.path.endswith(".json")]
+        run = lambda: read_files(paths * factor, "almayadeen", corpus="almayadeen")  # noqa: E731
+    elif step == "dedup":
+        undeduplicated = articles[list(ARTICLE_COLUMNS)]
+        run = lambda: collapse_exact(undeduplicated)  # noqa: E731
+    elif step == "tokenize":
+        from arabmedia.corpus._articles import article_text
+
+        texts = article_text(articles, fields).tolist()
+        run = lambda: tokenize_many(texts)  # noqa: E731
+    else:
+        tokens = _replicate_tokens(article_tokens(mayadeen, fields, settings), factor)
+        tokens.index = articles.index
+        if step == "terms":
+            term_sets = terminology.load_term_sets()
+
+            def run():
+                matches = terminology.match_terms(tokens, term_sets)
+                return terminology.term_counts(tokens, matches, term_sets)
+        elif step == "frames":
+            frames = framing.load_frames()
+            run = lambda: framing.article_frames(articles, tokens, frames)  # noqa: E731
+        elif step == "agency":
+            run = lambda: agency.casualty_sentences(articles, fields)  # noqa: E731
+        elif step == "topics":
+            segmenter = make_segmenter("auto", warn=False)
+            term_map = topics.build_term_map(
+                tokens, segmenter, load_stopwords(), cache_dir=settings.cache_dir
+            )
+
+            def run():
+                corpus = topics.build_topic_corpus(tokens.tolist(), term_map)
+                return topics.TopicModel("nmf", 10, seed=0).fit(corpus.matrix)
+        else:
+            raise ValueError(f"unknown scaling step {step!r}; choose from {SCALING_STEPS}")
+    input_mib = _rss_mib("VmRSS")
+    exact_peak = _reset_peak_rss()
+    start = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - start
+    if exact_peak:
+        peak = _rss_mib("VmHWM")
+    else:  # the lifetime peak, input preparation included (ru_maxrss is in KiB)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "step": step,
+        "factor": factor,
+        "articles": len(articles),
+        "seconds": round(seconds, 2),
+        "input_mib": round(input_mib, 1),
+        "peak_mib": round(peak, 1),
+    }
+
+
+def _replicate_tokens(tokens, factor: int):
+    import pandas as pd
+
+    return pd.concat([tokens] * factor, ignore_index=True)
+
+
+def run_scaling(
+    root: str | Path,
+    factors: tuple[int, ...] = (1, 2, 4),
+    steps: tuple[str, ...] = SCALING_STEPS,
+    *,
+    progress: bool = True,
+):
+    """Time and peak memory of each step at each multiple of the Al Mayadeen corpus.
+
+    Every (step, factor) runs in its own fresh process.  Returns a DataFrame with columns
+    step, factor, articles, seconds, input_mib (resident size before the step), peak_mib
+    (peak during the step), seconds_ratio (seconds / seconds at the smallest factor; linear
+    cost gives ratios equal to the factors) and extra_mib (peak_mib - input_mib: what the
+    step itself needs beyond its input).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import pandas as pd
+    from tqdm import tqdm
+
+    unknown = sorted(set(steps) - set(SCALING_STEPS))
+    if unknown:
+        raise ValueError(f"unknown scaling steps {unknown}; choose from {SCALING_STEPS}")
+    jobs = [(step, factor) for step in steps for factor in sorted(factors)]
+    rows = []
+    context = multiprocessing.get_context("spawn")
+    for step, factor in tqdm(jobs, desc="scaling", disable=not progress):
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            rows.append(pool.submit(_scaling_step, step, factor, str(root)).result())
+    table = pd.DataFrame(rows)
+    base = table.groupby("step")["seconds"].transform("first")
+    table["seconds_ratio"] = (table["seconds"] / base).round(2)
+    table["extra_mib"] = (table["peak_mib"] - table["input_mib"]).round(1)
+    return table

@@ -1,0 +1,203 @@
+"""The ``arabmedia`` command line.
+
+Exit codes: 0 success; 1 the data or a step failed (message on stderr);
+2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from arabmedia.config import Settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(RuntimeError):
+    """A failure the user can act on; printed without a traceback."""
+
+
+def _parameters(pairs: list[list[str]] | None) -> dict:
+    """``-p name value`` pairs; values are parsed as JSON when they can be."""
+    out = {}
+    for name, value in pairs or []:
+        try:
+            out[name] = json.loads(value)
+        except json.JSONDecodeError:
+            out[name] = value
+    return out
+
+
+def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.corpus._manifest import AcquisitionError, acquire, load_manifest
+
+    manifest = load_manifest(settings.manifest)
+    names = args.corpora or list(settings.corpora)
+    try:
+        report = acquire(
+            manifest, names, settings, download=not args.no_download, progress=not args.quiet
+        )
+    except AcquisitionError as error:
+        raise CommandError(str(error)) from error
+    counts = report["action"].value_counts().to_dict()
+    print("fetch: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.corpus._dedup import deduplicate
+    from arabmedia.corpus._loading import (
+        concat_results,
+        load_corpora,
+        read_files,
+        write_load_result,
+    )
+
+    targets = args.inputs or list(settings.corpora)
+    paths = [Path(t) for t in targets if Path(t).exists()]
+    names = [t for t in targets if not Path(t).exists()]
+    results = []
+    if names:
+        results.append(load_corpora(names, settings, outlets=settings.outlets))
+    if paths:
+        mapping = json.loads(args.mapping) if args.mapping else None
+        corpus = args.corpus or "user"
+        results.append(
+            read_files(paths, args.reader, corpus=corpus, outlet=args.outlet, mapping=mapping)
+        )
+    result = concat_results(results)
+    articles = deduplicate(
+        result.articles, near=not args.no_near, disable_progress=True if args.quiet else None
+    )
+    written = write_load_result(articles, result.rejects, Path(args.out))
+    print(f"{result.summary} ({len(articles)} unique rows) -> {', '.join(map(str, written))}")
+    return EXIT_OK
+
+
+def cmd_tokenize(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.corpus._articles import load_articles
+    from arabmedia.text._cache import article_tokens
+
+    names = args.corpora or list(settings.corpora)
+    articles = load_articles(names, settings)
+    tokens = article_tokens(
+        articles, ("title", "lead", "body"), settings, n_jobs=args.jobs, progress=not args.quiet
+    )
+    total = int(tokens.str.len().sum())
+    print(f"tokenize: {len(tokens)} documents, {total} tokens in {settings.cache_dir}")
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.cli._bench import (
+        format_benchmark,
+        load_benchmark_texts,
+        run_benchmark,
+        run_scaling,
+    )
+
+    if args.scaling:
+        table = run_scaling(settings.root, tuple(args.factors), progress=not args.quiet)
+        print(table.to_json(orient="records", indent=2) if args.json else table.to_string())
+        return EXIT_OK
+    texts = load_benchmark_texts(settings.raw_dir)
+    result = run_benchmark(texts, n_jobs=args.jobs)
+    print(json.dumps(result, indent=2, sort_keys=True) if args.json else format_benchmark(result))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from arabmedia.cli._notebooks import peak_memory_mb, run_notebooks
+
+    start = time.perf_counter()
+    table = run_notebooks(
+        settings.root / "notebooks",
+        select=args.notebooks,
+        parameters=_parameters(args.parameter),
+        output_dir=Path(args.output_dir) if args.output_dir else None,
+        progress=not args.quiet,
+    )
+    for row in table.itertuples():
+        print(f"run: {row.notebook} {row.seconds:.1f} s")
+    print(
+        f"run: {len(table)} notebooks in {time.perf_counter() - start:.1f} s, "
+        f"peak memory {peak_memory_mb():.0f} MB"
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arabmedia", description="Compare how Arabic-language news outlets cover events."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--quiet", action="store_true", help="no progress bars")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser(
+        "fetch", parents=[common], help="acquire corpora named in data/manifest.yml"
+    )
+    fetch.add_argument("corpora", nargs="*", help="corpus names (default: the configured ones)")
+    fetch.add_argument("--no-download", action="store_true", help="use the local mirror only")
+    fetch.set_defaults(func=cmd_fetch)
+
+    load = sub.add_parser(
+        "load", parents=[common], help="corpora or files -> articles.parquet + rejects.csv"
+    )
+    load.add_argument("inputs", nargs="*", help="corpus names or files (default: configured)")
+    load.add_argument("--out", required=True, help="output folder")
+    load.add_argument("--reader", default="generic", help="reader for files (default: generic)")
+    load.add_argument("--outlet", help="outlet of the given files (never guessed)")
+    load.add_argument("--corpus", help="corpus name for the given files")
+    load.add_argument("--mapping", help='JSON column mapping, e.g. {"body": "text"}')
+    load.add_argument("--no-near", action="store_true", help="skip near-duplicate clustering")
+    load.set_defaults(func=cmd_load)
+
+    run = sub.add_parser("run", parents=[common], help="execute the notebooks in order (papermill)")
+    run.add_argument("notebooks", nargs="*", help="name prefixes, e.g. 00 02 (default: all)")
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="notebook parameter (JSON value), e.g. -p show_text true",
+    )
+    run.add_argument("--output-dir", help="write executed copies here instead of in place")
+    run.set_defaults(func=cmd_run)
+
+    tokenize = sub.add_parser(
+        "tokenize", parents=[common], help="corpora -> cached tokens (title, lead, body)"
+    )
+    tokenize.add_argument("corpora", nargs="*", help="corpus names (default: configured)")
+    tokenize.add_argument("--jobs", type=int, default=2, help="processes")
+    tokenize.set_defaults(func=cmd_tokenize)
+
+    bench = sub.add_parser(
+        "bench", parents=[common], help="tokenizer speed; with --scaling, cost vs corpus size"
+    )
+    bench.add_argument("--jobs", type=int, default=2, help="processes for the parallel run")
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.add_argument(
+        "--scaling",
+        action="store_true",
+        help="time and memory of each main step at multiples of the Al Mayadeen corpus",
+    )
+    bench.add_argument(
+        "--factors", type=int, nargs="+", default=[1, 2, 4], help="corpus multiples (--scaling)"
+    )
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args, load_settings())
+    except (CommandError, ValueError, FileNotFoundError) as error:
+        print(f"arabmedia {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_FAILED

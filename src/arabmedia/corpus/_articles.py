@@ -1,0 +1,76 @@
+"""The cached, deduplicated article table and the one definition of an article's text."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from arabmedia.config import Settings
+from arabmedia.corpus._loading import load_corpora
+from arabmedia.io import atomic_path
+
+ARTICLE_CACHE_FORMAT = "articles-v1"
+
+
+def _article_cache_key(names: Sequence[str], settings: Settings, near: bool) -> str:
+    """sha256 over the corpus names, their files (manifest sha256, size, mtime), the
+    outlets mapping, ``near`` and the source of the reading and dedup code."""
+    from arabmedia.corpus import _dedup as dedup
+    from arabmedia.corpus._manifest import load_manifest
+
+    manifest = load_manifest(settings.manifest)
+    digest = hashlib.sha256(ARTICLE_CACHE_FORMAT.encode())
+    digest.update(repr((list(names), sorted(settings.outlets.items()), near)).encode())
+    for name in names:
+        for entry in manifest.corpus(name).files:
+            stat = entry.local_path(settings.raw_dir).stat()
+            digest.update(f"{entry.path}|{entry.sha256}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    for module_file in (__file__, dedup.__file__):
+        digest.update(Path(module_file).read_bytes())
+    return digest.hexdigest()
+
+
+def load_articles(names: Iterable[str], settings: Settings, *, near: bool = False) -> pd.DataFrame:
+    """The deduplicated article table of manifest corpora, cached in ``settings.cache_dir``.
+
+    :func:`load_corpora` (with ``settings.outlets``) followed by
+    :func:`arabmedia.corpus.deduplicate`; index 0..n-1 in the dedup step's stable order.
+    Columns: :data:`ARTICLE_COLUMNS` plus the dedup columns.  The Parquet cache is keyed
+    by the raw files, the settings that matter and this code, so it is never stale;
+    rejected records are not kept here (use :func:`load_corpora` to see them).
+    """
+    from arabmedia.corpus._dedup import deduplicate
+
+    names = list(names)
+    key = _article_cache_key(names, settings, near)
+    path = Path(settings.cache_dir) / "articles" / f"{key}.parquet"
+    if path.exists():
+        return pd.read_parquet(path)
+    result = load_corpora(names, settings, outlets=settings.outlets)
+    articles = deduplicate(result.articles, near=near, disable_progress=True)
+    articles = articles.reset_index(drop=True)
+    with atomic_path(path) as tmp:
+        articles.to_parquet(tmp, index=False)
+    return articles
+
+
+def article_text(
+    articles: pd.DataFrame, fields: Sequence[str] = ("title", "lead", "body")
+) -> pd.Series:
+    """The given text fields of each article joined by a newline, empty fields skipped.
+
+    Aligned with ``articles.index``; the one definition of "an article's text" that the
+    token cache, the CLI and the notebooks share.
+    """
+    missing = [f for f in fields if f not in articles.columns]
+    if missing:
+        raise ValueError(f"article_text: the article table has no column(s) {missing}")
+    parts = articles[list(fields)].fillna("").astype(str)
+    return pd.Series(
+        ["\n".join(p for p in row if p) for row in parts.itertuples(index=False)],
+        index=articles.index,
+        dtype="str",
+    )

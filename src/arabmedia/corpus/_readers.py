@@ -1,0 +1,474 @@
+"""The named readers: which files of a corpus each reads, and how a record becomes fields."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from arabmedia.corpus._dates import (
+    UNKNOWN_WHEN,
+    When,
+    _day,
+    _required_when,
+    parse_arabic_date,
+    parse_timestamp,
+)
+from arabmedia.corpus._schema import (
+    _DERIVED_COLUMNS,
+    _INVISIBLE_CONTROLS,
+    ARTICLE_COLUMNS,
+    BEIRUT,
+    Reader,
+    RecordError,
+    _as_text,
+    _Context,
+    _decode,
+    _FileRecords,
+    _first_text,
+    _keywords,
+    _one_line,
+    _Options,
+    _paragraphs,
+    _Unreadable,
+)
+
+# Al Mayadeen "posttype" class → kind.  Unlisted post types become "article".
+ALMAYADEEN_KINDS = MappingProxyType(
+    {
+        "أخبار": "article",
+        "أخبار الميادين": "article",
+        "نشرة الأخبار": "article",
+        "متابعات": "article",
+        "منوعات": "article",
+        "تغطيات": "article",
+        "تقارير إخبارية": "report",
+        "تقارير": "report",
+        "مقالات": "opinion",
+        "الكتّاب": "opinion",
+        "تحليل": "analysis",
+        "صحافة": "press_review",
+        "فيديو": "video",
+        "بودكاست": "podcast",
+        "إنفوغراف": "infographic",
+    }
+)
+# Al Jazeera listing "type" → kind ("post" is the site's article page type).
+ALJAZEERA_KINDS = MappingProxyType(
+    {"post": "article", "liveblog": "liveblog", "video": "video", "episode": "episode"}
+)
+FIGNEWS_LANGUAGES = MappingProxyType(
+    {"Arabic": "ar", "English": "en", "French": "fr", "Hebrew": "he", "Hindi": "hi"}
+)
+FIGNEWS_OUTLET = "FIGNEWS (outlet not recorded)"
+_FIGNEWS_KEY = ("Batch", "Source Language", "ID", "Type")
+
+
+# ---------------------------------------------------------------- file record sources
+
+
+def _json_error(error: json.JSONDecodeError, utf8_problem: str | None) -> str:
+    reason = f"invalid JSON at line {error.lineno} column {error.colno} (char {error.pos}): "
+    reason += error.msg
+    return f"{reason}; file also has {utf8_problem}" if utf8_problem else reason
+
+
+def _json_list_records(path: Path, _options: _Options) -> _FileRecords:
+    text, problem = _decode(path.read_bytes())
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RecordError(_json_error(error, problem)) from error
+    if not isinstance(data, list):
+        raise RecordError(f"expected a JSON list of records, found {type(data).__name__}")
+    return _FileRecords(enumerate(data), problem)
+
+
+def _jsonl_records(path: Path, _options: _Options) -> _FileRecords:
+    text, problem = _decode(path.read_bytes())
+    records = []
+    for number, line in enumerate(text.split("\n")):
+        if not line.strip():
+            continue
+        try:
+            records.append((number, json.loads(line)))
+        except json.JSONDecodeError as error:
+            records.append((number, _Unreadable(_json_error(error, problem))))
+    return _FileRecords(records, problem)
+
+
+def _csv_records(path: Path, _options: _Options) -> _FileRecords:
+    text, problem = _decode(path.read_bytes())
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as error:
+        raise RecordError(f"unreadable CSV: {error}") from error
+    except pd.errors.EmptyDataError:
+        return _FileRecords([], problem)
+    return _FileRecords(enumerate(table.to_dict("records")), problem)
+
+
+def _parquet_records(path: Path, _options: _Options) -> _FileRecords:
+    table = pd.read_parquet(path)
+    return _FileRecords(enumerate(table.to_dict("records")), None)
+
+
+def _generic_records(path: Path, options: _Options) -> _FileRecords:
+    by_suffix = {
+        ".json": _json_list_records,
+        ".jsonl": _jsonl_records,
+        ".csv": _csv_records,
+        ".parquet": _parquet_records,
+    }
+    suffix = path.suffix.lower()
+    if suffix not in by_suffix:
+        raise RecordError(f"unsupported file type {suffix!r}: use .json, .jsonl, .csv or .parquet")
+    return by_suffix[suffix](path, options)
+
+
+def _whole_text_record(path: Path, _options: _Options) -> _FileRecords:
+    text, problem = _decode(path.read_bytes())
+    return _FileRecords([(0, text)], problem)
+
+
+def _whole_bytes_record(path: Path, _options: _Options) -> _FileRecords:
+    return _FileRecords([(0, path.read_bytes())], None)
+
+
+def _fignews_table_records(path: Path, _options: _Options) -> _FileRecords:
+    if path.suffix.lower() == ".xlsx":
+        table = pd.read_excel(path, dtype=str).fillna("")
+        problem = None
+    else:
+        text, problem = _decode(path.read_bytes())
+        table = pd.read_csv(
+            io.StringIO(text),
+            sep="\t",
+            quoting=csv.QUOTE_NONE,
+            dtype=str,
+            keep_default_na=False,
+        )
+    missing = [c for c in (*_FIGNEWS_KEY, "Text", "Arabic MT") if c not in table.columns]
+    if missing:
+        raise RecordError(f"missing columns {missing} in FIGNEWS text table")
+    return _FileRecords(enumerate(table.to_dict("records")), problem)
+
+
+# ---------------------------------------------------------------- per-source fields
+
+
+def _require_object(raw: Any) -> Mapping[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise RecordError(f"record is a {type(raw).__name__}, expected an object")
+    return raw
+
+
+def _almayadeen_classes(value: Any, doc_id: str) -> dict[str, str]:
+    """The ``classes`` list (or its Python-repr string) as {mapping: value}."""
+    if isinstance(value, str):
+        try:
+            value = ast.literal_eval(value) if value.strip() else []
+        except (ValueError, SyntaxError, MemoryError, RecursionError) as error:
+            raise RecordError("unreadable classes field", doc_id) from error
+    if value is None:
+        return {}
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise RecordError("classes field is not a list of objects", doc_id)
+    found: dict[str, str] = {}
+    for item in value:
+        found.setdefault(str(item.get("mapping", "")), _as_text(item.get("value"), "classes"))
+    return found
+
+
+def _cut_page_furniture(body: str, keywords: str) -> str:
+    """Drop everything from the first line that is one of the article's keywords.
+
+    Some scrapes append the page's tag list, related links and footer to the body; the
+    tag list starts with a line equal to a keyword.  No line of the main monthly files
+    equals a keyword, so this only trims appended page furniture.
+    """
+    tags = set(keywords.split("; ")) - {""}
+    kept = []
+    for line in _INVISIBLE_CONTROLS.sub("", body).splitlines():
+        if " ".join(line.split()) in tags:
+            break
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _almayadeen_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
+    """Al Mayadeen monthly files and the supplement scrapes.
+
+    ``published_time`` carries +02:00/+03:00; the supplement's offset-less times (e.g.
+    ``2023-12-30T21:59:00.0000000``) are UTC (checked: the 195 of them also in the main
+    files differ from the main offset-aware times by under a second), so they are read as
+    UTC and dated in Beirut local time.  When ``full_text`` is itself a JSON object (one
+    supplement file), it holds metadata only: its fields fill gaps, the body stays "".
+    """
+    record = dict(_require_object(raw))
+    _, post_id = _first_text(record, ("postId", "postid", "post_id"))
+    if not post_id.strip():
+        raise RecordError("missing required field postId")
+    doc_id = f"{ctx.options.corpus}:{post_id.strip()}"
+    full_text = record.get("full_text")
+    body = _as_text(full_text, "full_text")
+    if body.lstrip().startswith("{"):
+        try:
+            nested = json.loads(body)
+        except json.JSONDecodeError:
+            nested = None
+        if isinstance(nested, dict):
+            record = {**nested, **{k: v for k, v in record.items() if v not in (None, "")}}
+            body = _as_text(nested.get("full_text"), "full_text")
+    try:
+        when = _required_when(
+            record, ("published_time", "publication_date"), naive_tz="UTC", local_tz=BEIRUT
+        )
+        classes = _almayadeen_classes(record.get("classes"), doc_id)
+        keywords = _keywords(record.get("keywords"))
+        return {
+            "doc_id": doc_id,
+            "outlet": "Al Mayadeen",
+            **when._asdict(),
+            "title": _as_text(record.get("title"), "title"),
+            "lead": _as_text(record.get("description"), "description"),
+            "body": _cut_page_furniture(body, keywords),
+            "url": _as_text(record.get("url"), "url"),
+            "section": classes.get("category", ""),
+            "byline": _as_text(record.get("author"), "author"),
+            "kind": ALMAYADEEN_KINDS.get(classes.get("posttype", "").strip(), "article"),
+            "lang": _as_text(record.get("lang"), "lang") or "ar",
+            "keywords": keywords,
+        }
+    except RecordError as error:
+        raise RecordError(str(error), doc_id) from error
+
+
+def _aljazeera_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
+    """Al Jazeera listing rows: headline + excerpt (no body), day-precision dates.
+
+    The file ``id`` repeats across files, so the id is a hash of the link.
+    """
+    record = _require_object(raw)
+    link = _as_text(record.get("link"), "link").strip()
+    if not link:
+        raise RecordError("missing required field link")
+    doc_id = f"{ctx.options.corpus}:{hashlib.sha1(link.encode('utf-8')).hexdigest()[:16]}"
+    try:
+        kind = _as_text(record.get("type"), "type").strip().lower()
+        return {
+            "doc_id": doc_id,
+            "outlet": "Al Jazeera",
+            **_required_when(record, ("date",))._asdict(),
+            "title": _as_text(record.get("title"), "title"),
+            "lead": _as_text(record.get("excerpt"), "excerpt"),
+            "url": link,
+            "kind": ALJAZEERA_KINDS.get(kind, kind or "article"),
+            "lang": "ar",
+        }
+    except RecordError as error:
+        raise RecordError(str(error), doc_id) from error
+
+
+def _fignews_doc_id(corpus: str, row: Mapping[str, Any]) -> str:
+    language = FIGNEWS_LANGUAGES.get(str(row["Source Language"]), str(row["Source Language"]))
+    return f"{corpus}:{row['Batch']}-{language}-{row['ID']}-{row['Type']}"
+
+
+def _fignews_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
+    """FIGNEWS posts: the Arabic original, or the Arabic MT of a post in another language."""
+    row = _require_object(raw)
+    doc_id = _fignews_doc_id(ctx.options.corpus, row)
+    language = _as_text(row.get("Source Language"), "Source Language")
+    if language not in FIGNEWS_LANGUAGES:
+        raise RecordError(f"unknown source language {language!r}", doc_id)
+    code = FIGNEWS_LANGUAGES[language]
+    text_column = "Text" if code == "ar" else "Arabic MT"
+    return {
+        "doc_id": doc_id,
+        "outlet": FIGNEWS_OUTLET,
+        "body": _as_text(row.get(text_column), text_column),
+        "kind": "post",
+        "lang": "ar",
+        "translated_from": "" if code == "ar" else code,
+    }
+
+
+def _armpro_when(value: str) -> When:
+    """ArMPro page dates come in many layouts; unreadable ones give an undated row."""
+    try:
+        return parse_timestamp(value)
+    except (ValueError, OverflowError):
+        day = parse_arabic_date(value)
+        return _day(day) if day else UNKNOWN_WHEN
+
+
+def _armpro_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
+    """ArMPro paragraphs; a paragraph without a readable date is kept with date NaT."""
+    record = _require_object(raw)
+    paragraph_id = _as_text(record.get("paragraph_id"), "paragraph_id").strip()
+    if not paragraph_id:
+        raise RecordError("missing required field paragraph_id")
+    doc_id = f"{ctx.options.corpus}:{paragraph_id}"
+    try:
+        return {
+            "doc_id": doc_id,
+            "outlet": _as_text(record.get("page_domain"), "page_domain"),
+            **_armpro_when(_as_text(record.get("page_date"), "page_date"))._asdict(),
+            "title": _as_text(record.get("page_title"), "page_title"),
+            "body": _as_text(record.get("paragraph"), "paragraph"),
+            "url": _as_text(record.get("page_url"), "page_url"),
+            "kind": "paragraph",
+            "lang": "ar",
+        }
+    except RecordError as error:
+        raise RecordError(str(error), doc_id) from error
+
+
+_SEED_DATE = re.compile(r"في\s+(\d{4})/(\d{1,2})/(\d{1,2})")
+
+
+def _seed_text_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
+    """Plain-text article: section, title, "في YYYY/MM/DD", optional "byline-", paragraphs.
+
+    Blocks are separated by blank lines; the byline block is recognised by its final "-".
+    """
+    blocks = [_one_line(block) for block in re.split(r"\n\s*\n", raw.replace("\r\n", "\n"))]
+    blocks = [block for block in blocks if block]
+    doc_id = ctx.file_record_id
+    if len(blocks) < 3:
+        raise RecordError(
+            f"expected section, title and date lines before the body, found {len(blocks)} blocks",
+            doc_id,
+        )
+    section, title, date_line, *rest = blocks
+    match = _SEED_DATE.fullmatch(date_line)
+    try:
+        day = date(*map(int, match.groups())) if match else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise RecordError(f"unparseable date {date_line!r} in the date line", doc_id)
+    byline = ""
+    if rest and rest[0].endswith("-"):
+        byline = rest.pop(0).removesuffix("-").strip()
+    return {
+        "doc_id": doc_id,
+        **_day(day)._asdict(),
+        "title": title,
+        "body": "\n".join(rest),
+        "section": section,
+        "byline": byline,
+        "kind": "article",
+        "lang": "ar",
+    }
+
+
+def _html_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
+    """An article page, extracted with trafilatura (text + title/date/author/site/url).
+
+    The body's first paragraph is dropped when it repeats the title (the page heading).
+    The outlet is the page's site name; trafilatura's fallback to the host name is not
+    taken as one (the record is rejected unless ``outlet=...`` is given).  Dates are day
+    precision (trafilatura reports the day only).
+    """
+    import trafilatura
+
+    doc_id = ctx.file_record_id
+    document = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    if document is None:
+        raise RecordError("no article text found in the HTML page", doc_id)
+    meta = document.as_dict()
+    title = _one_line(meta.get("title") or "")
+    paragraphs = _paragraphs(meta.get("text") or "").split("\n\n")
+    if paragraphs and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]
+    sitename = meta.get("sitename") or ""
+    hostname = (meta.get("hostname") or "").removeprefix("www.")
+    when = UNKNOWN_WHEN
+    if meta.get("date"):
+        try:
+            when = parse_timestamp(meta["date"], naive_tz=ctx.options.tz)
+        except (ValueError, OverflowError) as error:
+            raise RecordError(f"unparseable date {meta['date']!r} in page metadata") from error
+    return {
+        "doc_id": doc_id,
+        "outlet": "" if sitename.removeprefix("www.") == hostname else sitename,
+        **when._asdict(),
+        "title": title,
+        "lead": meta.get("description") or "",
+        "body": "\n".join(paragraphs),
+        "url": meta.get("url") or "",
+        "byline": meta.get("author") or "",
+        "kind": "article",
+        "lang": meta.get("language") or "",
+        "keywords": _keywords(meta.get("tags") or []),
+    }
+
+
+def _generic_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
+    """A record of a researcher's file, through the column mapping.
+
+    ``published`` is parsed as ISO 8601 (offset-less values in ``tz`` when given); an
+    empty one gives an undated row, an unparseable one a reject.
+    """
+    record = _require_object(raw)
+    readable = set(ARTICLE_COLUMNS) - _DERIVED_COLUMNS
+    mapping = ctx.options.mapping or {c: c for c in ARTICLE_COLUMNS if c in readable & set(record)}
+    values = {column: record.get(source) for column, source in mapping.items()}
+    doc_id = ctx.file_record_id
+    if "doc_id" in mapping:
+        source_id = _as_text(values["doc_id"], mapping["doc_id"]).strip()
+        if not source_id:
+            raise RecordError(f"missing required field {mapping['doc_id']}")
+        doc_id = f"{ctx.options.corpus}:{source_id}"
+    try:
+        fields = {
+            column: _as_text(value, mapping[column])
+            for column, value in values.items()
+            if column not in {"doc_id", "published", "keywords"}
+        }
+        when = UNKNOWN_WHEN
+        if "published" in mapping and _as_text(values["published"], mapping["published"]):
+            zones = {"naive_tz": ctx.options.tz}
+            when = _required_when(record, (mapping["published"],), **zones)
+        fields["keywords"] = _keywords(values.get("keywords"))
+        return {
+            **fields,
+            **when._asdict(),
+            "doc_id": doc_id,
+            "kind": fields.get("kind") or "article",
+        }
+    except RecordError as error:
+        raise RecordError(str(error), doc_id) from error
+
+
+READERS: Mapping[str, Reader] = MappingProxyType(
+    {
+        "almayadeen": Reader(
+            ("articles_*.json", "supplement/*.json"), _json_list_records, _almayadeen_fields
+        ),
+        "aljazeera": Reader(("*.json",), _json_list_records, _aljazeera_fields),
+        "fignews2024": Reader(
+            ("camel/FIGNEWS-2024-TEXT-*.tsv", "zhaw/annotated_propanda.xlsx"),
+            _fignews_table_records,
+            _fignews_fields,
+        ),
+        "armpro": Reader(("V2/span/*.jsonl",), _jsonl_records, _armpro_fields),
+        "seed_text": Reader(("*.txt",), _whole_text_record, _seed_text_fields),
+        "html": Reader(("*.html", "*.htm"), _whole_bytes_record, _html_fields),
+        "generic": Reader(
+            ("*.json", "*.jsonl", "*.csv", "*.parquet"), _generic_records, _generic_fields
+        ),
+    }
+)

@@ -1,0 +1,29 @@
+"""TODO docstring stats."""
+
+from arabmedia.stats._agreement import (
+    krippendorff_alpha,
+)
+from arabmedia.stats._association import (
+    g2_2x2,
+    williams_q,
+)
+from arabmedia.stats._bootstrap import (
+    BATCH_REPLICATES,
+    bootstrap_difference,
+    bootstrap_ratio,
+    bootstrap_ratios,
+)
+from arabmedia.stats._classification import (
+    classification_scores,
+)
+
+__all__ = [
+    "BATCH_REPLICATES",
+    "bootstrap_difference",
+    "bootstrap_ratio",
+    "bootstrap_ratios",
+    "classification_scores",
+    "g2_2x2",
+    "krippendorff_alpha",
+    "williams_q",
+]

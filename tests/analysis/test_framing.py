@@ -1,0 +1,241 @@
+"""Frame dictionaries: loading and validation, matching rules, scores and prevalence."""
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from arabmedia.analysis import (
+    FRAME_FILES,
+    MIXED_FRAMES,
+    NO_FRAME,
+    DictionaryError,
+    article_frames,
+    clitic_readings,
+    find_matches,
+    frame_prevalence,
+    frame_scores,
+    load_frames,
+    match_table,
+    sentence_frames,
+)
+from arabmedia.text import tokenize
+
+TOY = """\
+dictionary: toy
+version: 1
+description: A small dictionary written for the tests.
+references:
+  r1: Test reference one.
+  r2: Test reference two.
+frames:
+  - name: war
+    label: War
+    definition: Fighting.
+    coding_question: Is there fighting?
+    reference: r1
+    indicators:
+      - {pattern: قصف, forms: [غارات], rationale: shelling}
+      - {pattern: احتلال, rationale: occupation}
+      - {pattern: وقف إطلاق النار, rationale: ceasefire phrase, reference: r2}
+      - {pattern: إطلاق النار, rationale: shooting}
+  - name: aid
+    label: Aid
+    definition: Relief.
+    coding_question: Is there relief?
+    reference: r2
+    indicators:
+      - {pattern: مساعدات, rationale: aid}
+      - {pattern: الله, exact: true, rationale: exact word}
+      - {pattern: النار, rationale: overlaps the war phrase on purpose}
+"""
+
+
+def write(tmp_path, text, name="toy.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def toy(tmp_path):
+    return load_frames(write(tmp_path, TOY))
+
+
+def test_project_dictionaries_load_with_the_frames_the_study_needs():
+    frames = load_frames("generic", "war", "journalism")
+    assert frames.names == [
+        "responsibility",
+        "human_interest",
+        "conflict",
+        "morality",
+        "economic_consequences",
+        "humanitarian_crisis",
+        "military_operations",
+        "law_war_crimes",
+        "diplomacy_ceasefire",
+        "resistance_liberation",
+        "terrorism_threat",
+        "war_journalism",
+        "peace_journalism",
+    ]
+    table = frames.indicator_table()
+    assert table["rationale"].str.len().min() > 3
+    assert table["reference"].str.len().min() > 20  # a citation, not a key
+    assert load_frames("loaded_language").names == ["loaded_language"]
+
+
+@pytest.mark.parametrize("name", sorted(FRAME_FILES))
+def test_every_project_form_matches_its_own_frame(name):
+    frames = load_frames(name)
+    for row in frames.indicator_table().itertuples():
+        matched = {m.frame for m in find_matches(row.tokens.split(" "), frames)}
+        assert row.frame in matched, (name, row.form)
+
+
+def test_clitic_readings_strip_conjunction_preposition_and_article():
+    readings = clitic_readings("وللاحتلال")
+    assert {"الاحتلال", "احتلال"} <= set(readings)
+    assert readings[0] == "وللاحتلال"
+    assert "احتلال" in clitic_readings("بالاحتلال")
+    assert "احتلال" in clitic_readings("فالاحتلال")
+    assert "احتلال" in clitic_readings("كالاحتلال")
+    assert clitic_readings("وب") == ("وب",)  # nothing shorter than two letters
+    assert "تلال" not in clitic_readings("احتلال")  # only prefixes in the documented order
+
+
+def test_prefixes_normalization_and_exact_matching(toy):
+    tokens = tokenize("وللاحتلال وبالقصف ومساعداتهم لله والله الله.")
+    frames = [(m.frame, m.indicator) for m in find_matches(tokens, toy)]
+    assert ("war", "احتلال") in frames
+    assert ("war", "قصف") in frames
+    assert ("aid", "مساعدات") not in frames  # a suffix is not stripped
+    assert frames.count(("aid", "الله")) == 1  # exact: only the bare word
+
+
+def test_phrases_count_once_per_frame_and_other_frames_still_match(toy):
+    tokens = tokenize("دعوا إلى وقف إطلاق النار ثم سمع إطلاق النار")
+    matches = find_matches(tokens, toy)
+    war = [m for m in matches if m.frame == "war"]
+    assert [(m.indicator, m.start, m.end) for m in war] == [
+        ("وقف إطلاق النار", 2, 5),
+        ("إطلاق النار", 7, 9),
+    ]
+    assert [m.start for m in matches if m.frame == "aid"] == [4, 8]
+
+
+def test_match_table_reports_surface_tokens(toy):
+    tokens = pd.Series([tokenize("والغارات مستمرة"), []], index=["a", "b"])
+    table = match_table(tokens, toy)
+    assert table[["row", "frame", "form", "start", "end", "matched"]].values.tolist() == [
+        ["a", "war", "غارات", 0, 1, "والغارات"]
+    ]
+
+
+def test_frame_scores_rates_and_dominant_frame(toy):
+    texts = {
+        "war_only": "قصف وغارات ثم قصف، و مساعدات.",  # war 3, aid 1, six words
+        "tie": "قصف ومساعدات",
+        "empty": "لا شيء هنا",
+        "blank": "",
+    }
+    tokens = pd.Series({k: tokenize(v) for k, v in texts.items()})
+    scores = frame_scores(tokens, toy, per=100)
+    assert scores.loc["war_only", "n_tokens"] == 6  # punctuation not counted
+    assert scores.loc["war_only", "hits_war"] == 3
+    assert scores.loc["war_only", "rate_war"] == pytest.approx(300 / 6)
+    assert scores.loc["war_only", "n_frames"] == 2
+    assert scores["dominant_frame"].tolist() == ["war", MIXED_FRAMES, NO_FRAME, NO_FRAME]
+    assert scores.loc["blank", "rate_aid"] == 0
+    first = frame_scores(tokens, toy, ties="first")
+    assert first.loc["tie", "dominant_frame"] == "war"  # dictionary order
+    with pytest.raises(ValueError, match="ties"):
+        frame_scores(tokens, toy, ties="random")
+
+
+def articles_table():
+    return pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4"],
+            "outlet": ["A", "A", "B", "B"],
+            "date": pd.to_datetime(["2023-10-02", "2023-11-05", "2023-10-09", None]),
+            "title": ["قصف المدينة", "مساعدات", "", "قصف"],
+            "lead": ["", "", "", ""],
+            "body": ["غارات ليلا. وصلت المساعدات!\nلا جديد", "", "قصف", "قصف وقصف"],
+        }
+    )
+
+
+def test_article_and_sentence_frames(toy):
+    articles = articles_table()
+    tokens = pd.Series([tokenize(t) for t in articles["title"] + " " + articles["body"]])
+    scores = article_frames(articles, tokens, toy)
+    assert list(scores.columns[:3]) == ["doc_id", "outlet", "date"]
+    assert scores["hits_war"].tolist() == [2, 0, 1, 3]
+    with pytest.raises(ValueError, match="aligned"):
+        article_frames(articles, tokens.iloc[:3], toy)
+    sentences = sentence_frames(articles, toy)
+    first = sentences[sentences["doc_id"] == "d1"]
+    assert first["text"].tolist() == ["قصف المدينة", "غارات ليلا.", "وصلت المساعدات!", "لا جديد"]
+    assert first["dominant_frame"].tolist() == ["war", "war", "aid", NO_FRAME]
+    assert sentences.groupby("doc_id")["hits_war"].sum().to_dict() == {
+        "d1": 2,
+        "d2": 0,
+        "d3": 1,
+        "d4": 3,
+    }
+
+
+def test_prevalence_estimates_match_hand_computation(toy):
+    articles = articles_table()
+    tokens = pd.Series([tokenize(t) for t in articles["title"] + " " + articles["body"]])
+    scores = article_frames(articles, tokens, toy)
+    share = frame_prevalence(scores, toy, "outlet", n_boot=200)
+    war_a = share[(share["frame"] == "war") & (share["outlet"] == "A")].iloc[0]
+    assert war_a["estimate"] == 0.5 and war_a["n_units"] == 2
+    assert war_a["low"] <= war_a["estimate"] <= war_a["high"]
+    rate = frame_prevalence(scores, ["war"], "outlet", measure="rate", per=100, n_boot=50)
+    b = rate[rate["outlet"] == "B"].iloc[0]
+    n_b = scores.loc[scores["outlet"] == "B", "n_tokens"].sum()
+    assert b["estimate"] == pytest.approx(100 * 4 / n_b)
+    monthly = frame_prevalence(scores, toy, (), freq="M", n_boot=50, measure="dominant")
+    assert sorted(monthly["period"].unique()) == list(pd.to_datetime(["2023-10-01", "2023-11-01"]))
+    october_war = monthly[(monthly["frame"] == "war") & (monthly["period"] == "2023-10-01")]
+    assert october_war["estimate"].item() == 1.0 and october_war["n_units"].item() == 2
+    same = frame_prevalence(scores, toy, "outlet", n_boot=200)
+    assert np.allclose(same[["low", "high"]], share[["low", "high"]])  # seeded
+    with pytest.raises(ValueError, match="measure"):
+        frame_prevalence(scores, toy, measure="max")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("rationale: shelling", "note: shelling"), r"frame 'war', indicator 'قصف'.*unknown key"),
+        (("{pattern: مساعدات, rationale: aid}", "{pattern: مساعدات}"), r"missing key.*rationale"),
+        (("reference: r2}", "reference: r9}"), r"indicator 'وقف إطلاق النار'.*'r9'"),
+        (("name: aid", "name: Aid-Frame"), r"frame 'Aid-Frame'.*name must match"),
+        (("forms: [غارات]", "forms: [قصفٌ]"), r"indicator 'قصف'.*duplicates.*normalization"),
+        (("forms: [غارات]", "forms: [«»]"), r"indicator 'قصف'.*(no tokens|punctuation)"),
+        (("exact: true", "exact: yes please"), r"indicator 'الله'.*'exact'"),
+        (("    definition: Relief.\n", ""), r"frame 'aid'.*missing key.*definition"),
+        (("frames:", "frames: [\n"), r"not valid YAML"),
+    ],
+)
+def test_invalid_files_name_file_frame_indicator_and_reason(tmp_path, edit, message):
+    old, new = edit
+    assert old in TOY
+    path = write(tmp_path, TOY.replace(old, new, 1))
+    with pytest.raises(DictionaryError, match=message) as error:
+        load_frames(path)
+    assert str(path) in str(error.value)
+
+
+def test_frame_names_must_be_unique_across_files(tmp_path):
+    first = write(tmp_path, TOY, "one.yaml")
+    second = write(tmp_path, TOY, "two.yaml")
+    with pytest.raises(DictionaryError, match=r"two.yaml: frame 'war': name already used"):
+        load_frames(first, second)
+    with pytest.raises(DictionaryError, match="cannot read"):
+        load_frames(tmp_path / "missing.yaml")

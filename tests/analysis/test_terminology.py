@@ -1,0 +1,434 @@
+"""Naming choices: term-set loading, matching, counts, shares, quotes, KWIC, collocations.
+
+The documents below were written for these tests; every expected count is counted by hand
+in the comments (token positions after normalization, punctuation tokens included).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from arabmedia import analysis as T
+from arabmedia.config import load_settings
+from arabmedia.text import tokenize
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "terminology"
+
+DOCS = {
+    # tokens: استشهد0 ثلاثه1 فلسطينيين2 برصاص3 قوات4 الاحتلال5 ،6 وارتفع7 عدد8 الشهداء9
+    #         الي10 عشره11 .12  -> 11 words
+    # dead: استشهد@0, الشهداء@9 (martyrs x2); israel: قوات الاحتلال@4 (one occupation
+    # mention of length 2: الاحتلال@5 is consumed by the longer match)
+    "d1": "استُشهد ثلاثة فلسطينيين برصاص قوات الاحتلال، وارتفع عدد الشهداء إلى عشرة.",
+    # tokens: اعلن0 الجيش1 الاسرائيلي2 مقتل3 جنديين4 ،5 وقال6 ان7 "8 اسرائيل9 "10 لن11
+    #         تتراجع12 .13  -> 10 words
+    # dead: مقتل@3 (killed); israel: الجيش الاسرائيلي@1 (length 2), اسرائيل@9 quoted
+    "d2": 'أعلن الجيش الإسرائيلي مقتل جنديين، وقال إن "إسرائيل" لن تتراجع.',
+    # tokens: للشهداء0 الرحمه1 ،2 ومقتلهم3 لن4 ينسي5 .6 ما7 يسمي8 "9 الاحتلال10 "11
+    #         يقصف12 .13  -> 9 words
+    # dead: للشهداء@0 (ل + ال -> لل, martyrs), ومقتلهم@3 (و + مقتل + هم, killed);
+    # israel: الاحتلال@10 quoted (« » fold to ") and so-called (after ما يسمى)
+    "d3": "للشهداء الرحمة، ومقتلهم لن يُنسى. ما يسمى «الاحتلال» يقصف.",
+    # tokens: اجتماع0 في1 الدوحه2 لبحث3 التهدئه4 .5  -> 5 words, no mention
+    # (شهيده, not a pattern of the mini set, must not match شهيد)
+    "d4": "اجتماع في الدوحة لبحث التهدئة.",
+}
+WORDS = {"d1": 11, "d2": 10, "d3": 9, "d4": 5}
+
+
+@pytest.fixture(scope="module")
+def mini() -> T.TermSets:
+    return T.load_term_sets(FIXTURES / "mini.yaml")
+
+
+@pytest.fixture(scope="module")
+def texts() -> pd.Series:
+    return pd.Series(DOCS)
+
+
+@pytest.fixture(scope="module")
+def tokens(texts) -> pd.Series:
+    return texts.map(tokenize)
+
+
+@pytest.fixture(scope="module")
+def matches(tokens, mini) -> pd.DataFrame:
+    return T.match_terms(tokens, mini)
+
+
+# ---------------------------------------------------------------- surface forms
+
+
+def test_proclitics_use_lam_lam_for_the_article():
+    forms = T.with_proclitics("الشهداء")
+    assert {"الشهداء", "والشهداء", "بالشهداء", "للشهداء", "وللشهداء", "فللشهداء"} <= set(forms)
+    assert "لالشهداء" not in forms
+    assert "وشهيد" in T.with_proclitics("شهيد")
+
+
+def test_suffixes_turn_teh_marbuta_into_teh_and_skip_definite_words():
+    assert "مقاومتها" in T.with_suffixes("مقاومه")
+    assert "مقاومهها" not in T.with_suffixes("مقاومه")
+    assert "عدوانه" in T.with_suffixes("عدوان")
+    assert T.with_suffixes("العدوان") == ["العدوان"]
+
+
+def test_multiword_pattern_gets_proclitics_on_first_and_suffixes_on_last_word():
+    forms = T.expand_pattern(("قوات", "احتلال"), proclitics=True, suffixes=True)
+    assert ("وقوات", "احتلال") in forms
+    assert ("قوات", "احتلالها") in forms
+    assert ("وقوات", "احتلالها") in forms
+    assert ("قوات", "والاحتلال") not in forms
+
+
+def test_patterns_are_normalized_on_load(mini):
+    israel = mini.concepts[1].variants[1]
+    assert ("اسرائيل",) in israel.patterns  # written إسرائيل in the file
+    assert ("الجيش", "الاسرائيلي") in israel.patterns
+    killed = mini.concepts[0].variants[1]
+    assert ("قتلي",) in killed.patterns  # قتلى: alef maksura folded
+
+
+def test_variants_table_lists_every_variant_in_file_order(mini):
+    table = mini.variants()
+    assert table["variant"].tolist() == ["martyrs", "killed", "occupation", "israel"]
+    assert table.loc[3, "reference"] == "a reference"
+    assert mini.labels()[("dead", "martyrs")] == "شهداء"
+
+
+# ---------------------------------------------------------------- validation
+
+
+def write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "terms.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def base() -> dict:
+    return yaml.safe_load((FIXTURES / "mini.yaml").read_text("utf-8"))
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(T.TermSetError, match="no such term-set file"):
+        T.load_term_sets(tmp_path / "nope.yaml")
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("concepts: [unclosed", encoding="utf-8")
+    with pytest.raises(T.TermSetError, match=r"broken\.yaml: not valid UTF-8 YAML"):
+        T.load_term_sets(path)
+
+
+def test_missing_rationale_names_file_concept_and_variant(tmp_path):
+    data = base()
+    del data["concepts"][0]["variants"][1]["rationale"]
+    with pytest.raises(T.TermSetError) as error:
+        T.load_term_sets(write(tmp_path, data))
+    message = str(error.value)
+    assert "terms.yaml" in message and "'dead'" in message and "'killed'" in message
+    assert "missing 'rationale'" in message
+
+
+def test_form_claimed_by_two_variants_of_one_concept_is_refused(tmp_path):
+    data = base()
+    data["concepts"][0]["variants"][1]["patterns"].append("الشهداء")
+    with pytest.raises(T.TermSetError, match=r"'killed'.*'الشهداء'.*also produced by 'martyrs'"):
+        T.load_term_sets(write(tmp_path, data))
+
+
+def test_unknown_key_and_bad_flag_and_bad_id_are_refused(tmp_path):
+    data = base()
+    data["concepts"][0]["variants"][0]["pattern"] = ["x"]
+    with pytest.raises(T.TermSetError, match=r"unknown key\(s\) \['pattern'\]"):
+        T.load_term_sets(write(tmp_path, data))
+    data = base()
+    data["concepts"][1]["variants"][0]["suffixes"] = "yes"
+    with pytest.raises(T.TermSetError, match=r"'occupation': 'suffixes' must be true or false"):
+        T.load_term_sets(write(tmp_path, data))
+    data = base()
+    data["concepts"][1]["id"] = "Israel Army"
+    with pytest.raises(T.TermSetError, match="concept id 'Israel Army'"):
+        T.load_term_sets(write(tmp_path, data))
+
+
+def test_pattern_without_a_word_is_refused(tmp_path):
+    data = base()
+    data["concepts"][0]["variants"][0]["patterns"].append("«»")
+    with pytest.raises(T.TermSetError, match=r"'martyrs'.*has no word after normalization"):
+        T.load_term_sets(write(tmp_path, data))
+
+
+def test_duplicate_concept_id_is_refused(tmp_path):
+    data = base()
+    data["concepts"].append(data["concepts"][0])
+    with pytest.raises(T.TermSetError, match="concept 'dead': concept id used twice"):
+        T.load_term_sets(write(tmp_path, data))
+
+
+def test_project_term_set_loads_and_covers_the_issue_concepts():
+    gaza = T.load_term_sets()
+    concepts = {c.id: {v.id for v in c.variants} for c in gaza.concepts}
+    assert {"dead", "israel", "war", "armed_groups", "captives", "october_7"} <= set(concepts)
+    assert {"settlers", "settlements"} <= set(concepts)
+    assert {"martyrs", "killed", "victims"} <= concepts["dead"]
+    assert {"prisoners", "hostages", "detainees"} <= concepts["captives"]
+    forms = gaza.forms()
+    dead = set(forms.loc[forms["concept"] == "dead", "form"])
+    assert {"شهيد", "شهداء", "الشهداء", "للشهداء", "استشهد", "استشهاد", "قتلي", "مقتل"} <= dead
+    israel = forms[forms["concept"] == "israel"].set_index("form")["variant"]
+    assert israel["قوات الاحتلال الاسرائيلي"] == "israeli_occupation"
+    assert israel["وقوات الاحتلال"] == "occupation"
+    assert israel["الجيش الاسرائيلي"] == "israel"
+    assert set(forms.loc[forms["concept"] == "october_7", "form"]) >= {"7 اكتوبر", "طوفان الاقصي"}
+    assert gaza.variants()["rationale"].str.len().min() > 10
+
+
+# ---------------------------------------------------------------- matching and counts
+
+
+def test_tokens_of_the_fixture_are_as_counted_by_hand(tokens):
+    assert {doc: sum(t.isalnum() for t in toks) for doc, toks in tokens.items()} == WORDS
+    assert tokens["d1"][4:6] == ["قوات", "الاحتلال"]
+    assert tokens["d3"][9:12] == ['"', "الاحتلال", '"']
+
+
+def test_matches_equal_the_hand_count(matches):
+    got = [
+        (r.doc, r.concept, r.variant, r.position, r.length, r.quoted, r.so_called)
+        for r in matches.itertuples()
+    ]
+    assert got == [
+        ("d1", "dead", "martyrs", 0, 1, False, False),
+        ("d1", "israel", "occupation", 4, 2, False, False),
+        ("d1", "dead", "martyrs", 9, 1, False, False),
+        ("d2", "israel", "israel", 1, 2, False, False),
+        ("d2", "dead", "killed", 3, 1, False, False),
+        ("d2", "israel", "israel", 9, 1, True, False),
+        ("d3", "dead", "martyrs", 0, 1, False, False),
+        ("d3", "dead", "killed", 3, 1, False, False),
+        ("d3", "israel", "occupation", 10, 1, True, True),
+    ]
+    assert matches.loc[1, "form"] == "قوات الاحتلال"
+    assert matches.loc[7, "form"] == "ومقتلهم"
+
+
+def test_longest_match_wins_and_each_position_counts_once_per_concept():
+    one = T.term_sets_from_terms({"short": ["الاحتلال"], "long": ["قوات الاحتلال"]})
+    tokens = pd.Series({"x": tokenize("قوات الاحتلال الاحتلال")})
+    found = T.match_terms(tokens, one)
+    assert found[["variant", "position", "length"]].values.tolist() == [
+        ["v2", 0, 2],
+        ["v1", 2, 1],
+    ]
+
+
+def concept(cid: str, vid: str, pattern: str) -> dict:
+    variant = {"id": vid, "label": vid, "patterns": [pattern], "rationale": "r"}
+    return {"id": cid, "label": cid, "variants": [variant]}
+
+
+def test_concepts_are_matched_independently():
+    data = {
+        "name": "two",
+        "concepts": [concept("a", "x", "قوات الاحتلال"), concept("b", "y", "الاحتلال")],
+    }
+    sets = T.parse_term_sets(data)
+    found = T.match_terms(pd.Series({"x": tokenize("قوات الاحتلال")}), sets)
+    assert found[["concept", "position"]].values.tolist() == [["a", 0], ["b", 1]]
+
+
+def test_excluded_forms_consume_tokens_but_count_nothing(tmp_path):
+    data = base()
+    data["concepts"][0]["exclude"] = ["كتائب شهداء الأقصى"]
+    sets = T.load_term_sets(write(tmp_path, data))
+    # tokens: اعلنت0 كتائب1 شهداء2 الاقصي3 سقوط4 شهداء5 -> only شهداء@5 counts
+    tokens = pd.Series({"x": tokenize("أعلنت كتائب شهداء الأقصى سقوط شهداء")})
+    found = T.match_terms(tokens, sets)
+    assert found[["variant", "position"]].values.tolist() == [["martyrs", 5]]
+    forms = sets.forms()
+    assert not forms.loc[forms["form"] == "وكتائب شهداء الاقصي", "counted"].item()
+
+
+def test_exclude_form_that_is_also_a_variant_form_is_refused(tmp_path):
+    data = base()
+    data["concepts"][0]["exclude"] = ["الشهداء"]
+    with pytest.raises(T.TermSetError, match=r"'martyrs'.*also produced by 'exclude'"):
+        T.load_term_sets(write(tmp_path, data))
+
+
+def test_term_counts_equal_the_hand_count(tokens, matches, mini):
+    counts = T.term_counts(tokens, matches, mini).set_index(["doc", "variant"])
+    assert len(counts) == 4 * 4  # four documents x four variants, zeros included
+    assert counts.loc[("d1", "martyrs"), "count"] == 2
+    assert counts.loc[("d1", "martyrs"), "concept_count"] == 2
+    assert counts.loc[("d1", "occupation"), "count"] == 1
+    assert counts.loc[("d2", "israel"), "count"] == 2
+    assert counts.loc[("d3", "killed"), "concept_count"] == 2
+    assert counts.loc[("d4", "martyrs"), "count"] == 0
+    assert counts.xs("martyrs", level="variant")["words"].to_dict() == WORDS
+    totals = counts.groupby(level="variant")["count"].sum().to_dict()
+    assert totals == {"martyrs": 3, "killed": 2, "occupation": 2, "israel": 2}
+
+
+def test_rates_and_shares_equal_the_hand_count(tokens, matches, mini):
+    counts = T.term_counts(tokens, matches, mini).assign(outlet="X")
+    rates = T.term_rates(counts, ["outlet"], n_boot=200).set_index("variant")
+    # martyrs: 3 mentions in 11 + 10 + 9 + 5 = 35 words
+    assert rates.loc["martyrs", "per_10k"] == pytest.approx(3 / 35 * 10_000)
+    assert rates.loc["martyrs", "n_docs"] == 4
+    assert (rates["low"] <= rates["per_10k"]).all() and (rates["per_10k"] <= rates["high"]).all()
+    shares = T.choice_shares(counts, ["outlet"], n_boot=200).set_index("variant")
+    # the dead: 3 martyrs + 2 killed mentions, in d1, d2, d3 (d4 does not mention them)
+    assert shares.loc["martyrs", "share"] == pytest.approx(3 / 5)
+    assert shares.loc["killed", "share"] == pytest.approx(2 / 5)
+    assert shares.loc["martyrs", "n_docs"] == 3
+    # Israel: 2 occupation (d1, d3) + 2 israel (both in d2)
+    assert shares.loc["israel", "share"] == pytest.approx(0.5)
+    again = T.choice_shares(counts, ["outlet"], n_boot=200)
+    pd.testing.assert_frame_equal(shares.reset_index()[again.columns], again)  # seeded
+
+
+def test_scare_quotes_share_per_variant(matches):
+    quotes = T.scare_quotes(matches, ["variant"], n_boot=100).set_index("variant")
+    # israel: اسرائيل quoted once of 2 mentions; occupation: 1 of 2 and once "so-called"
+    assert quotes.loc["israel", ["mentions", "quoted"]].tolist() == [2, 1]
+    assert quotes.loc["israel", "quoted_share"] == pytest.approx(0.5)
+    assert quotes.loc["occupation", "so_called"] == 1
+    assert quotes.loc["martyrs", "quoted"] == 0
+
+
+def test_only_directly_enclosed_names_count_as_quoted():
+    sets = T.term_sets_from_terms({"israel": ["إسرائيل"]})
+    docs = pd.Series(
+        {
+            "q1": tokenize("قال «إسرائيل تقتل» أمس"),  # quotation starts at the name: no
+            "q2": tokenize("قال 'إسرائيل' أمس"),  # single quotes: yes
+            "q3": tokenize('قال "إسرائيل» أمس'),  # both fold to ": yes
+            "q4": tokenize("بما يسمى بـ«إسرائيل»"),  # quoted and so-called
+        }
+    )
+    found = T.match_terms(docs, sets).set_index("doc")
+    assert found["quoted"].to_dict() == {"q1": False, "q2": True, "q3": True, "q4": True}
+    assert found["so_called"].to_dict() == {"q1": False, "q2": False, "q3": False, "q4": True}
+
+
+# ---------------------------------------------------------------- KWIC
+
+
+def test_token_spans_point_into_the_original_text():
+    text = "استُشهد ٣ فلسطـينيين\u00a0في «غزة»"
+    spans = T.token_spans(text)
+    normalized = tokenize(text)
+    assert normalized == ["استشهد", "3", "فلسطينيين", "في", '"', "غزه", '"']
+    assert [text[a:b] for a, b in spans] == ["استُشهد", "٣", "فلسطـينيين", "في", "«", "غزة", "»"]
+
+
+def test_kwic_shows_the_original_spelling_around_the_match():
+    text = "قال الناطق إن «إسرائيلَ» ستدفع الثمن غاليا"
+    texts = pd.Series({"k": text})
+    tokens = texts.map(tokenize)
+    sets = T.term_sets_from_terms({"israel": ["إسرائيل"]})
+    lines = T.kwic(texts, tokens, T.match_terms(tokens, sets), window=2)
+    # tokens: قال0 الناطق1 ان2 "3 اسرائيل4 "5 ستدفع6 الثمن7 غاليا8; window 2 -> 2..3, 5..6
+    assert lines.loc[0, ["left", "match", "right"]].tolist() == ["إن «", "إسرائيلَ", "» ستدفع"]
+    assert bool(lines.loc[0, "original"])
+
+
+def test_kwic_falls_back_to_normalized_tokens_when_tokens_differ():
+    texts = pd.Series({"k": "قوات الاحتلال تقصف"})
+    tokens = pd.Series({"k": ["قوات", "الاحتلال", "تقصف", "اليوم"]})  # not from this text
+    sets = T.term_sets_from_terms({"occupation": ["الاحتلال"]})
+    lines = T.kwic(texts, tokens, T.match_terms(tokens, sets), window=1)
+    assert lines.loc[0, ["left", "match", "right", "original"]].tolist() == [
+        "قوات",
+        "الاحتلال",
+        "تقصف",
+        False,
+    ]
+
+
+# ---------------------------------------------------------------- collocations
+
+
+def test_collocations_equal_a_hand_computation():
+    tokens = pd.Series(
+        {
+            "c1": tokenize("قصف الاحتلال غزة اليوم."),
+            "c2": tokenize("قصف الاحتلال رفح"),
+            "c3": tokenize("غزة تحت الحصار"),
+        }
+    )
+    sets = T.term_sets_from_terms({"occupation": ["الاحتلال"]})
+    table = T.collocations(tokens, T.match_terms(tokens, sets), window=1, min_count=1)
+    table = table.set_index("collocate")
+    # N = 4 + 3 + 3 = 10 words (the full stop is dropped); windows of one word each side
+    # around الاحتلال: {قصف, غزه} in c1 and {قصف, رفح} in c2, so W = 4.
+    # قصف: O = 2, f = 2, E = 4 * 2 / 10 = 0.8
+    assert table.loc["قصف", ["count", "collocate_count", "window_tokens"]].tolist() == [2, 2, 4]
+    assert table.loc["قصف", "expected"] == pytest.approx(0.8)
+    assert table.loc["قصف", "pmi"] == pytest.approx(math.log2(2 / 0.8))
+    # 2x2 table (2, 2; 0, 6) with expected (0.8, 3.2; 1.2, 4.8)
+    g2 = 2 * (2 * math.log(2 / 0.8) + 2 * math.log(2 / 3.2) + 6 * math.log(6 / 4.8))
+    assert table.loc["قصف", "g2"] == pytest.approx(g2)
+    # غزه: O = 1 of f = 2 -> E = 0.8, PMI = log2(1.25)
+    assert table.loc["غزه", "pmi"] == pytest.approx(math.log2(1 / 0.8))
+    assert "الحصار" not in table.index
+    assert table.index[0] == "قصف"  # highest G2 first
+
+
+# ---------------------------------------------------------------- overlap window
+
+
+def test_overlap_window_is_the_latest_start_and_earliest_end():
+    articles = pd.DataFrame(
+        {
+            "outlet": ["A", "A", "B", "B", "B"],
+            "date": pd.to_datetime(["2023-04-01", "2024-08-16", "2023-10-07", "2025-01-01", None]),
+        }
+    )
+    assert T.overlap_window(articles) == (pd.Timestamp("2023-10-07"), pd.Timestamp("2024-08-16"))
+    disjoint = pd.DataFrame(
+        {
+            "outlet": ["A", "A", "B"],
+            "date": pd.to_datetime(["2020-01-01", "2020-02-01", "2021-01-01"]),
+        }
+    )
+    with pytest.raises(ValueError, match=r"do not overlap.*A: 2020-01-01 to 2020-02-01"):
+        T.overlap_window(disjoint)
+    with pytest.raises(ValueError, match="at least two"):
+        T.overlap_window(disjoint[disjoint["outlet"] == "A"])
+
+
+def test_month_start():
+    dates = pd.Series(pd.to_datetime(["2023-10-17", "2023-11-01"]))
+    assert T.month_start(dates).tolist() == [pd.Timestamp("2023-10-01"), pd.Timestamp("2023-11-01")]
+
+
+# ---------------------------------------------------------------- real corpora
+
+
+@pytest.mark.corpora
+def test_kwic_aligns_with_the_original_on_real_titles():
+    settings = load_settings()
+    if not settings.mirror.exists():
+        pytest.skip(f"corpus mirror {settings.mirror} not found")
+    from arabmedia.corpus import article_text, load_articles
+
+    articles = load_articles(["almayadeen"], settings).head(300)
+    texts = article_text(articles, ["title", "lead"])
+    tokens = texts.map(tokenize)
+    found = T.match_terms(tokens, T.load_term_sets())
+    lines = T.kwic(texts, tokens, found, window=3)
+    assert len(lines) > 50
+    assert lines["original"].mean() > 0.99
+    # the original window, normalized, contains the normalized form
+    assert all(
+        " ".join(tokenize(m)) == f for m, f in zip(lines["match"], lines["form"], strict=True)
+    )
