@@ -184,7 +184,7 @@ def test_attribution_gold_resolves_and_extraction_beats_a_floor():
     from arabmedia.corpus import load_articles
 
     articles = load_articles(["almayadeen", "aljazeera"], SETTINGS)
-    path = at.PROJECT_ROOT / "data" / "gold" / "attribution_sentences.tsv"
+    path = SETTINGS.root / "data" / "gold" / "attribution_sentences.tsv"
     gold = at.load_attribution_gold(path, articles)
     assert len(gold) >= 60
     held_out = at.evaluate_attribution_gold(gold[gold["split"] == "test"])

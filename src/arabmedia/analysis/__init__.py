@@ -1,4 +1,8 @@
-"""TODO docstring analysis."""
+"""Analyses: naming choices, keyness, frames, agency, attribution, topics, validation, coding.
+
+Each analysis takes the article table and its tokens and returns DataFrames with
+documented columns, which the statistics and plot functions accept as they are.
+"""
 
 from arabmedia.analysis._agency import (
     AGENCY_DIR,

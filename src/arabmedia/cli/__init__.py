@@ -1,4 +1,4 @@
-"""TODO docstring cli."""
+"""The ``arabmedia`` command line, the notebook runner and the benchmarks."""
 
 from arabmedia.cli._bench import (
     SCALING_STEPS,

@@ -1,4 +1,10 @@
-"""TODO docstring corpus."""
+"""Corpus: from raw files to one article table, with nothing lost.
+
+The manifest (data/manifest.yml) says where each corpus file comes from and what it hashes
+to; the readers turn records into article rows or reject rows (read = loaded + rejected);
+deduplication collapses exact copies and clusters near-duplicates; the overview counts
+articles per outlet and period.  Columns of the article table: :data:`ARTICLE_COLUMNS`.
+"""
 
 from arabmedia.corpus._articles import (
     ARTICLE_CACHE_FORMAT,

@@ -5,6 +5,7 @@ installed wheel finds them from any working directory; a researcher passes their
 to the loaders instead.
 """
 
+from arabmedia.lexicons._errors import LexiconError
 from arabmedia.lexicons._resources import LEXICON_DIR
 
-__all__ = ["LEXICON_DIR"]
+__all__ = ["LEXICON_DIR", "LexiconError"]

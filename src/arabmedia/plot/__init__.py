@@ -1,4 +1,4 @@
-"""TODO docstring plot."""
+"""Plots: one paper style, the chart types the notebooks use, byte-identical exports."""
 
 from arabmedia.plot._charts import (
     bar_counts,

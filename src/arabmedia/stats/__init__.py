@@ -1,4 +1,4 @@
-"""TODO docstring stats."""
+"""Statistics: article-level bootstrap intervals, agreement, classification scores, association."""
 
 from arabmedia.stats._agreement import (
     krippendorff_alpha,

@@ -1,4 +1,9 @@
-"""TODO docstring text."""
+"""Text: normalization, tokens, clitic segmentation, sentences, stop words and caches.
+
+Every analysis reads the project's normalized tokens (:func:`tokenize_many`) from the
+content-keyed token cache (:func:`article_tokens`); document-term matrices are built on
+the same tokens (:func:`make_vectorizer`).
+"""
 
 from arabmedia.text._cache import (
     CACHE_FORMAT,
