@@ -29,7 +29,7 @@ test: lint data
 	@$(PY) tools/check_outputs.py figures
 
 lab: env
-	@.venv/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks
+	@$(PY) tools/lab.py
 
 bench: data
 	@$(PY) -m arabmedia bench

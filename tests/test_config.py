@@ -1,6 +1,8 @@
-"""Settings: file values, environment overrides, configured outlets."""
+"""Settings: file values, environment overrides, configured outlets, the study folder."""
 
-from arabmedia.config import load_settings
+import pytest
+
+from arabmedia.config import find_root, load_settings
 
 
 def test_settings_file_and_environment_overrides(tmp_path, monkeypatch):
@@ -20,3 +22,37 @@ def test_settings_file_and_environment_overrides(tmp_path, monkeypatch):
     settings = load_settings(tmp_path)
     assert str(settings.mirror) == "/elsewhere"
     assert settings.corpora == ("almayadeen", "aljazeera")
+
+
+def test_unknown_keys_are_an_error_naming_them_and_the_file(tmp_path):
+    path = tmp_path / "arabmedia.toml"
+    path.write_text(
+        '[data]\nmirror = "m"\ncache = "c"\n[outputs]\nfigures_dir = "f"\n', encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="unknown setting") as error:
+        load_settings(tmp_path)
+    assert str(path) in str(error.value)
+    assert "outputs, data.cache;" in str(error.value)
+
+
+def test_study_folder_is_the_nearest_one_with_a_settings_file(tmp_path, monkeypatch):
+    study = tmp_path / "study"
+    (study / "notebooks" / "deep").mkdir(parents=True)
+    (study / "arabmedia.toml").write_text('[data]\nraw_dir = "raw"\n', encoding="utf-8")
+    monkeypatch.delenv("ARABMEDIA_RAW_DIR", raising=False)
+    monkeypatch.setenv("ARABMEDIA_ROOT", str(tmp_path / "elsewhere"))
+    monkeypatch.chdir(study / "notebooks" / "deep")
+    settings = load_settings()
+    assert settings.root == study.resolve()
+    assert settings.raw_dir == (study / "raw").resolve()
+
+
+def test_without_a_settings_file_the_root_is_arabmedia_root_else_the_cwd(tmp_path, monkeypatch):
+    outside = tmp_path / "no_study"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    monkeypatch.setenv("ARABMEDIA_ROOT", str(tmp_path / "env_root"))
+    assert find_root() == (tmp_path / "env_root").resolve()
+    monkeypatch.delenv("ARABMEDIA_ROOT")
+    assert find_root() == outside.resolve()
+    assert load_settings().cache_dir == (outside / "data" / "cache").resolve()

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from arabmedia.analysis import article_sentences, sentence_sha
-from arabmedia.config import PROJECT_ROOT, load_settings
+from arabmedia.config import load_settings
 from arabmedia.corpus import load_articles
 
 SEED = 20240501
@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         "--exclude", type=Path, help="reference TSV whose sentences must not be drawn again"
     )
     args = parser.parse_args(argv)
-    if args.view.resolve().is_relative_to(PROJECT_ROOT):
+    settings = load_settings()
+    if args.view.resolve().is_relative_to(settings.root):
         parser.error("--view holds corpus text and must be outside the repository")
     exclude = set()
     if args.exclude:
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         exclude = set(
             zip(done["doc_id"], done["field"], done["sentence_index"].astype(int), strict=True)
         )
-    chosen = sample(candidate_sentences(load_settings()), args.task, exclude)
+    chosen = sample(candidate_sentences(settings), args.task, exclude)
     chosen["sentence_sha256"] = chosen["text"].map(sentence_sha)
     labels = (
         ["label", "note"]

@@ -2,6 +2,12 @@
 
 Settings are read once per call and returned as an immutable value: nothing is
 kept in module-level state, so tests and notebooks can pass their own.
+
+The study folder (``Settings.root``, against which every relative path is resolved) is,
+when not given: the nearest folder, from the current working directory upward, that
+holds an ``arabmedia.toml`` (as git finds ``.git``), so notebooks running in
+``notebooks/`` find the repository root; else ``$ARABMEDIA_ROOT``; else the current
+working directory.  The package itself may be installed anywhere.
 """
 
 from __future__ import annotations
@@ -11,8 +17,13 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = "arabmedia.toml"
+#: The keys ``arabmedia.toml`` may hold, per table; any other key is an error.
+SETTINGS_KEYS = {
+    "data": {"mirror", "raw_dir", "cache_dir"},
+    "output": {"figures_dir", "tables_dir"},
+    "run": {"corpora", "outlets"},
+}
 
 _ENV = {
     "mirror": "ARABMEDIA_MIRROR",
@@ -42,11 +53,38 @@ class Settings:
         return replace(self, **{k: (self.root / v).resolve() for k, v in paths.items()})
 
 
+def find_root(start: str | os.PathLike | None = None) -> Path:
+    """The study folder: the nearest folder from ``start`` (default: the current working
+    directory) upward holding ``arabmedia.toml``, else ``$ARABMEDIA_ROOT``, else ``start``."""
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    return Path(os.environ.get("ARABMEDIA_ROOT", start)).resolve()
+
+
+def _unknown_keys(raw: dict) -> list[str]:
+    """Dotted names of the keys of ``raw`` that :data:`SETTINGS_KEYS` does not know."""
+    unknown = [table for table in raw if table not in SETTINGS_KEYS]
+    for table, keys in SETTINGS_KEYS.items():
+        values = raw.get(table, {})
+        if not isinstance(values, dict):
+            unknown.append(table)
+            continue
+        unknown += [f"{table}.{key}" for key in values if key not in keys]
+    return unknown
+
+
 def load_settings(root: str | os.PathLike | None = None) -> Settings:
-    """Read ``arabmedia.toml`` under ``root`` (default: this checkout) and the environment."""
-    root = Path(root or os.environ.get("ARABMEDIA_ROOT", PROJECT_ROOT)).resolve()
+    """Read ``arabmedia.toml`` under ``root`` (default: :func:`find_root`) and the
+    environment; a key the file may not hold is an error naming it and the file."""
+    root = Path(root).resolve() if root else find_root()
     path = root / SETTINGS_FILE
     raw = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
+    unknown = _unknown_keys(raw)
+    if unknown:
+        known = ", ".join(f"{t}.{k}" for t, keys in SETTINGS_KEYS.items() for k in sorted(keys))
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {known}")
     flat = {**raw.get("data", {}), **raw.get("output", {})}
     defaults = {
         "mirror": "../shared/corpora",

@@ -8,18 +8,20 @@ import shutil
 import pandas as pd
 import pytest
 
+from arabmedia import lexicons
 from arabmedia.analysis import _attribution as at
+from arabmedia.analysis import article_sentences
 from arabmedia.config import load_settings
 from arabmedia.corpus import read_files
 from arabmedia.text import normalize, tokenize
 
-LEXICON = at.load_attribution_lexicon()
+LEXICON = lexicons.load_attribution_lexicon()
 SETTINGS = load_settings()
 SEED_FILE = SETTINGS.mirror / ".." / "seeds" / "000_26eebb7c75f327b4.txt"
 
 
 def cited(sentence: str, *, title: bool = False) -> list[at.Attribution]:
-    return at.find_attributions(tokenize(sentence), LEXICON, title=title)
+    return at.match_attributions(tokenize(sentence), LEXICON, title=title)
 
 
 def only(sentence: str, **options) -> at.Attribution:
@@ -119,11 +121,13 @@ def test_a_phrase_in_the_type_list_needs_all_its_words():
 
 def test_unnormalized_type_entries_are_refused_with_the_file(tmp_path):
     folder = tmp_path / "attribution"
-    shutil.copytree(at.ATTRIBUTION_DIR, folder)
+    shutil.copytree(lexicons.ATTRIBUTION_DIR, folder)
     path = folder / "actor_types.yaml"
     path.write_text(path.read_text("utf-8").replace("[وزاره,", "[وزارة,"), "utf-8")
-    with pytest.raises(ValueError, match=r"actor_types\.yaml.*'وزارة'"):
-        at.load_attribution_lexicon(folder)
+    with pytest.raises(
+        lexicons.LexiconError, match=r"actor_types\.yaml: type 'government': 'وزارة'"
+    ):
+        lexicons.load_attribution_lexicon(folder)
 
 
 # ------------------------------------------------------------------ comparisons
@@ -145,13 +149,13 @@ def fixture_articles() -> pd.DataFrame:
 
 
 def test_extract_counts_and_shares_per_outlet():
-    attributions = at.article_attributions(fixture_articles(), ["title", "body"])
+    attributions = at.find_attributions(article_sentences(fixture_articles(), ["title", "body"]))
     assert len(attributions) == 5
-    counts = at.article_actor_counts(fixture_articles(), attributions).set_index("doc_id")
+    counts = at.count_actors(fixture_articles(), attributions).set_index("doc_id")
     # a:1: the title speaker and the ministry are named; "وأكد" has a pronoun subject
     assert counts.loc["a:1", ["attributions", "international", "government"]].tolist() == [2, 1, 1]
     assert counts.loc["a:2", "attributions"] == 0
-    shares = at.actor_type_shares(counts.reset_index(), n_boot=100)
+    shares = at.compare_actor_types(counts.reset_index(), n_boot=100)
     b = shares[shares["outlet"] == "B"].set_index("actor_type")["estimate"]
     assert b["witness"] == pytest.approx(0.5) and b["government"] == pytest.approx(0.5)
     top = at.top_actors(attributions, n=1)
@@ -168,7 +172,7 @@ corpora = pytest.mark.skipif(not SETTINGS.mirror.is_dir(), reason="corpus mirror
 @corpora
 def test_seed_article_cites_russia_today_and_the_kuwaiti_foreign_ministry():
     seed = read_files([SEED_FILE.resolve()], "seed_text", corpus="seed", outlet="seed").articles
-    found = at.article_attributions(seed, ["body"])
+    found = at.find_attributions(article_sentences(seed, ["body"]))
     by_name = found.set_index("actor_name")
     assert by_name.loc["روسيا اليوم", "actor_type"] == "media"
     assert by_name.loc["روسيا اليوم", "marker"] == "بحسب"

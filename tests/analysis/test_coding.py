@@ -6,17 +6,17 @@ import pytest
 
 from arabmedia.analysis import (
     CodingSheetError,
-    article_frames,
     codebook_markdown,
     coder_agreement,
     coder_majority,
     coding_sample,
+    count_frames,
     dictionary_vs_coders,
     export_coding_sheet,
-    load_frames,
     read_coding_sheets,
     write_codebook,
 )
+from arabmedia.lexicons import load_frames
 from arabmedia.text import tokenize
 
 TOY = """\
@@ -36,7 +36,7 @@ frames:
     coding_question: Is there relief?
     reference: r
     indicators:
-      - {pattern: مساعدات, exact: true, rationale: "aid | relief"}
+      - {pattern: مساعدات, clitics: exact, rationale: "aid | relief"}
 """
 
 
@@ -144,7 +144,7 @@ def test_round_trip_agreement_and_dictionary_check(tmp_path, frames):
     assert majority[("a2", "aid")] == 1 and majority[("a1", "aid")] == 1
     assert majority[("a3", "war")] == 0
     tokens = pd.Series([tokenize(t) for t in sample["title"]], index=sample.index)
-    scores = article_frames(sample, tokens, frames)
+    scores = count_frames(sample, tokens, frames)
     check = dictionary_vs_coders(codes, scores, frames, n_boot=100).set_index("frame")
     # war: dictionary fires on a0, a2 (قصف); coders say a0, a2 -> perfect
     war = check.loc["war"]

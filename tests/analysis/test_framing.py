@@ -7,19 +7,16 @@ import pandas as pd
 import pytest
 
 from arabmedia.analysis import (
-    FRAME_FILES,
     MIXED_FRAMES,
     NO_FRAME,
-    DictionaryError,
-    article_frames,
-    clitic_readings,
-    find_matches,
-    frame_prevalence,
+    compare_frames,
+    count_frames,
+    find_frames,
     frame_scores,
-    load_frames,
-    match_table,
+    match_frames,
     sentence_frames,
 )
+from arabmedia.lexicons import FRAME_FILES, LexiconError, load_frames
 from arabmedia.text import tokenize
 
 TOY = """\
@@ -47,7 +44,7 @@ frames:
     reference: r2
     indicators:
       - {pattern: مساعدات, rationale: aid}
-      - {pattern: الله, exact: true, rationale: exact word}
+      - {pattern: الله, clitics: exact, rationale: exact word}
       - {pattern: النار, rationale: overlaps the war phrase on purpose}
 """
 
@@ -90,33 +87,33 @@ def test_project_dictionaries_load_with_the_frames_the_study_needs():
 def test_every_project_form_matches_its_own_frame(name):
     frames = load_frames(name)
     for row in frames.indicator_table().itertuples():
-        matched = {m.frame for m in find_matches(row.tokens.split(" "), frames)}
+        matched = {m.frame for m in match_frames(row.tokens.split(" "), frames)}
         assert row.frame in matched, (name, row.form)
 
 
-def test_clitic_readings_strip_conjunction_preposition_and_article():
-    readings = clitic_readings("وللاحتلال")
-    assert {"الاحتلال", "احتلال"} <= set(readings)
-    assert readings[0] == "وللاحتلال"
-    assert "احتلال" in clitic_readings("بالاحتلال")
-    assert "احتلال" in clitic_readings("فالاحتلال")
-    assert "احتلال" in clitic_readings("كالاحتلال")
-    assert clitic_readings("وب") == ("وب",)  # nothing shorter than two letters
-    assert "تلال" not in clitic_readings("احتلال")  # only prefixes in the documented order
+def test_a_bare_form_matches_behind_conjunction_preposition_and_article(toy):
+    tokens = tokenize("وللاحتلال بالاحتلال فالاحتلال كالاحتلال الاحتلال احتلال تلال الالاحتلال")
+    starts = [m.start for m in match_frames(tokens, toy) if m.indicator == "احتلال"]
+    assert starts == [0, 1, 2, 3, 4, 5]  # not تلال, not the ill-formed الالاحتلال
 
 
 def test_prefixes_normalization_and_exact_matching(toy):
     tokens = tokenize("وللاحتلال وبالقصف ومساعداتهم لله والله الله.")
-    frames = [(m.frame, m.indicator) for m in find_matches(tokens, toy)]
+    frames = [(m.frame, m.indicator) for m in match_frames(tokens, toy)]
     assert ("war", "احتلال") in frames
     assert ("war", "قصف") in frames
     assert ("aid", "مساعدات") not in frames  # a suffix is not stripped
     assert frames.count(("aid", "الله")) == 1  # exact: only the bare word
 
 
+def test_only_the_first_word_of_a_phrase_takes_clitics(toy):
+    found = match_frames(tokenize("ووقف إطلاق النار ، وقف والإطلاق النار"), toy)
+    assert [(m.indicator, m.start) for m in found if m.frame == "war"] == [("وقف إطلاق النار", 0)]
+
+
 def test_phrases_count_once_per_frame_and_other_frames_still_match(toy):
     tokens = tokenize("دعوا إلى وقف إطلاق النار ثم سمع إطلاق النار")
-    matches = find_matches(tokens, toy)
+    matches = match_frames(tokens, toy)
     war = [m for m in matches if m.frame == "war"]
     assert [(m.indicator, m.start, m.end) for m in war] == [
         ("وقف إطلاق النار", 2, 5),
@@ -127,7 +124,7 @@ def test_phrases_count_once_per_frame_and_other_frames_still_match(toy):
 
 def test_match_table_reports_surface_tokens(toy):
     tokens = pd.Series([tokenize("والغارات مستمرة"), []], index=["a", "b"])
-    table = match_table(tokens, toy)
+    table = find_frames(tokens, toy)
     assert table[["row", "frame", "form", "start", "end", "matched"]].values.tolist() == [
         ["a", "war", "غارات", 0, 1, "والغارات"]
     ]
@@ -170,11 +167,11 @@ def articles_table():
 def test_article_and_sentence_frames(toy):
     articles = articles_table()
     tokens = pd.Series([tokenize(t) for t in articles["title"] + " " + articles["body"]])
-    scores = article_frames(articles, tokens, toy)
+    scores = count_frames(articles, tokens, toy)
     assert list(scores.columns[:3]) == ["doc_id", "outlet", "date"]
     assert scores["hits_war"].tolist() == [2, 0, 1, 3]
     with pytest.raises(ValueError, match="aligned"):
-        article_frames(articles, tokens.iloc[:3], toy)
+        count_frames(articles, tokens.iloc[:3], toy)
     sentences = sentence_frames(articles, toy)
     first = sentences[sentences["doc_id"] == "d1"]
     assert first["text"].tolist() == ["قصف المدينة", "غارات ليلا.", "وصلت المساعدات!", "لا جديد"]
@@ -190,44 +187,44 @@ def test_article_and_sentence_frames(toy):
 def test_prevalence_estimates_match_hand_computation(toy):
     articles = articles_table()
     tokens = pd.Series([tokenize(t) for t in articles["title"] + " " + articles["body"]])
-    scores = article_frames(articles, tokens, toy)
-    share = frame_prevalence(scores, toy, "outlet", n_boot=200)
+    scores = count_frames(articles, tokens, toy)
+    share = compare_frames(scores, toy, "outlet", n_boot=200)
     war_a = share[(share["frame"] == "war") & (share["outlet"] == "A")].iloc[0]
     assert war_a["estimate"] == 0.5 and war_a["n_units"] == 2
     assert war_a["low"] <= war_a["estimate"] <= war_a["high"]
-    rate = frame_prevalence(scores, ["war"], "outlet", measure="rate", per=100, n_boot=50)
+    rate = compare_frames(scores, ["war"], "outlet", measure="rate", per=100, n_boot=50)
     b = rate[rate["outlet"] == "B"].iloc[0]
     n_b = scores.loc[scores["outlet"] == "B", "n_tokens"].sum()
     assert b["estimate"] == pytest.approx(100 * 4 / n_b)
-    monthly = frame_prevalence(scores, toy, (), freq="M", n_boot=50, measure="dominant")
+    monthly = compare_frames(scores, toy, (), freq="M", n_boot=50, measure="dominant")
     assert sorted(monthly["period"].unique()) == list(pd.to_datetime(["2023-10-01", "2023-11-01"]))
     october_war = monthly[(monthly["frame"] == "war") & (monthly["period"] == "2023-10-01")]
     assert october_war["estimate"].item() == 1.0 and october_war["n_units"].item() == 2
-    same = frame_prevalence(scores, toy, "outlet", n_boot=200)
+    same = compare_frames(scores, toy, "outlet", n_boot=200)
     assert np.allclose(same[["low", "high"]], share[["low", "high"]])  # seeded
     with pytest.raises(ValueError, match="measure"):
-        frame_prevalence(scores, toy, measure="max")
+        compare_frames(scores, toy, measure="max")
 
 
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
         (("rationale: shelling", "note: shelling"), r"frame 'war', indicator 'قصف'.*unknown key"),
-        (("{pattern: مساعدات, rationale: aid}", "{pattern: مساعدات}"), r"missing key.*rationale"),
+        (("{pattern: مساعدات, rationale: aid}", "{pattern: مساعدات}"), r"missing 'rationale'"),
         (("reference: r2}", "reference: r9}"), r"indicator 'وقف إطلاق النار'.*'r9'"),
-        (("name: aid", "name: Aid-Frame"), r"frame 'Aid-Frame'.*name must match"),
+        (("name: aid", "name: Aid-Frame"), r"frame 'Aid-Frame'.*'name'.*should match pattern"),
         (("forms: [غارات]", "forms: [قصفٌ]"), r"indicator 'قصف'.*duplicates.*normalization"),
-        (("forms: [غارات]", "forms: [«»]"), r"indicator 'قصف'.*(no tokens|punctuation)"),
-        (("exact: true", "exact: yes please"), r"indicator 'الله'.*'exact'"),
-        (("    definition: Relief.\n", ""), r"frame 'aid'.*missing key.*definition"),
-        (("frames:", "frames: [\n"), r"not valid YAML"),
+        (("forms: [غارات]", "forms: [«»]"), r"indicator 'قصف'.*(no word|punctuation)"),
+        (("clitics: exact", "clitics: yes please"), r"indicator 'الله'.*'clitics'.*'exact'"),
+        (("    definition: Relief.\n", ""), r"frame 'aid'.*missing 'definition'"),
+        (("frames:", "frames: [\n"), r"not valid UTF-8 YAML"),
     ],
 )
 def test_invalid_files_name_file_frame_indicator_and_reason(tmp_path, edit, message):
     old, new = edit
     assert old in TOY
     path = write(tmp_path, TOY.replace(old, new, 1))
-    with pytest.raises(DictionaryError, match=message) as error:
+    with pytest.raises(LexiconError, match=message) as error:
         load_frames(path)
     assert str(path) in str(error.value)
 
@@ -235,7 +232,7 @@ def test_invalid_files_name_file_frame_indicator_and_reason(tmp_path, edit, mess
 def test_frame_names_must_be_unique_across_files(tmp_path):
     first = write(tmp_path, TOY, "one.yaml")
     second = write(tmp_path, TOY, "two.yaml")
-    with pytest.raises(DictionaryError, match=r"two.yaml: frame 'war': name already used"):
+    with pytest.raises(LexiconError, match=r"two.yaml: frame 'war': name already used"):
         load_frames(first, second)
-    with pytest.raises(DictionaryError, match="cannot read"):
+    with pytest.raises(LexiconError, match="no such frame dictionary file"):
         load_frames(tmp_path / "missing.yaml")

@@ -179,6 +179,18 @@ def test_top_terms_each_side():
     assert top["term"].iloc[2] == table["term"].iloc[-1]
 
 
+def test_top_terms_each_side_records_which_group_is_which_side():
+    # the order of the groups decides the sides; the table says so itself
+    swapped = keyness.fightin_words(COUNTS_B, COUNTS_A)
+    top = keyness.top_terms_each_side(swapped, "z", n=2, names=("Mayadeen", "Jazeera"))
+    assert top.columns[0] == "outlet"
+    assert dict(zip(top["side"], top["outlet"], strict=True)) == {"a": "Mayadeen", "b": "Jazeera"}
+    straight = keyness.fightin_words(COUNTS_A, COUNTS_B)
+    top_straight = keyness.top_terms_each_side(straight, "z", n=2, names=("Jazeera", "Mayadeen"))
+    first = top_straight.set_index("term")["outlet"]
+    assert (top.set_index("term")["outlet"].reindex(first.index) == first).all()
+
+
 def test_keyness_plot_pdf_has_arabic_labels_in_logical_order(tmp_path):
     table = keyness.fightin_words(COUNTS_A, COUNTS_B)
     table["frequency"] = table["count_a"] + table["count_b"]

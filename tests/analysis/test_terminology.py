@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from arabmedia import analysis as T
+from arabmedia import lexicons as L
 from arabmedia.config import load_settings
-from arabmedia.text import tokenize
+from arabmedia.text import surface_forms, tokenize
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "terminology"
 
@@ -42,8 +43,8 @@ WORDS = {"d1": 11, "d2": 10, "d3": 9, "d4": 5}
 
 
 @pytest.fixture(scope="module")
-def mini() -> T.TermSets:
-    return T.load_term_sets(FIXTURES / "mini.yaml")
+def mini() -> L.TermSets:
+    return L.load_term_sets(FIXTURES / "mini.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -58,28 +59,33 @@ def tokens(texts) -> pd.Series:
 
 @pytest.fixture(scope="module")
 def matches(tokens, mini) -> pd.DataFrame:
-    return T.match_terms(tokens, mini)
+    return T.find_terms(tokens, mini)
 
 
 # ---------------------------------------------------------------- surface forms
 
 
+def words(entry: str, **options) -> set[str]:
+    return {form for (form,) in surface_forms((entry,), **options)}
+
+
 def test_proclitics_use_lam_lam_for_the_article():
-    forms = T.with_proclitics("الشهداء")
-    assert {"الشهداء", "والشهداء", "بالشهداء", "للشهداء", "وللشهداء", "فللشهداء"} <= set(forms)
+    forms = words("الشهداء")
+    assert {"الشهداء", "والشهداء", "بالشهداء", "للشهداء", "وللشهداء", "فللشهداء"} <= forms
     assert "لالشهداء" not in forms
-    assert "وشهيد" in T.with_proclitics("شهيد")
+    assert "وشهيد" in words("شهيد")
 
 
-def test_suffixes_turn_teh_marbuta_into_teh_and_skip_definite_words():
-    assert "مقاومتها" in T.with_suffixes("مقاومه")
-    assert "مقاومهها" not in T.with_suffixes("مقاومه")
-    assert "عدوانه" in T.with_suffixes("عدوان")
-    assert T.with_suffixes("العدوان") == ["العدوان"]
+def test_enclitics_turn_teh_marbuta_into_teh_and_skip_definite_words():
+    assert "مقاومتها" in words("مقاومه", enclitics=True)
+    assert "مقاومهها" not in words("مقاومه", enclitics=True)
+    assert "عدوانه" in words("عدوان", enclitics=True)
+    assert "العدوانه" not in words("عدوان", enclitics=True)
+    assert words("العدوان", enclitics=True) == words("العدوان")
 
 
-def test_multiword_pattern_gets_proclitics_on_first_and_suffixes_on_last_word():
-    forms = T.expand_pattern(("قوات", "احتلال"), proclitics=True, suffixes=True)
+def test_multiword_pattern_gets_proclitics_on_first_and_enclitics_on_last_word():
+    forms = surface_forms(("قوات", "احتلال"), enclitics=True)
     assert ("وقوات", "احتلال") in forms
     assert ("قوات", "احتلالها") in forms
     assert ("وقوات", "احتلالها") in forms
@@ -115,65 +121,65 @@ def base() -> dict:
 
 
 def test_missing_file_is_named(tmp_path):
-    with pytest.raises(T.TermSetError, match="no such term-set file"):
-        T.load_term_sets(tmp_path / "nope.yaml")
+    with pytest.raises(L.LexiconError, match="no such term-set file"):
+        L.load_term_sets(tmp_path / "nope.yaml")
 
 
 def test_invalid_yaml_names_the_file(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("concepts: [unclosed", encoding="utf-8")
-    with pytest.raises(T.TermSetError, match=r"broken\.yaml: not valid UTF-8 YAML"):
-        T.load_term_sets(path)
+    with pytest.raises(L.LexiconError, match=r"broken\.yaml: not valid UTF-8 YAML"):
+        L.load_term_sets(path)
 
 
 def test_missing_rationale_names_file_concept_and_variant(tmp_path):
     data = base()
     del data["concepts"][0]["variants"][1]["rationale"]
-    with pytest.raises(T.TermSetError) as error:
-        T.load_term_sets(write(tmp_path, data))
+    with pytest.raises(L.LexiconError) as error:
+        L.load_term_sets(write(tmp_path, data))
     message = str(error.value)
     assert "terms.yaml" in message and "'dead'" in message and "'killed'" in message
-    assert "missing 'rationale'" in message
+    assert "missing 'rationale'" in message and isinstance(error.value, ValueError)
 
 
 def test_form_claimed_by_two_variants_of_one_concept_is_refused(tmp_path):
     data = base()
     data["concepts"][0]["variants"][1]["patterns"].append("الشهداء")
-    with pytest.raises(T.TermSetError, match=r"'killed'.*'الشهداء'.*also produced by 'martyrs'"):
-        T.load_term_sets(write(tmp_path, data))
+    with pytest.raises(L.LexiconError, match=r"'killed'.*'الشهداء'.*also produced by 'martyrs'"):
+        L.load_term_sets(write(tmp_path, data))
 
 
 def test_unknown_key_and_bad_flag_and_bad_id_are_refused(tmp_path):
     data = base()
     data["concepts"][0]["variants"][0]["pattern"] = ["x"]
-    with pytest.raises(T.TermSetError, match=r"unknown key\(s\) \['pattern'\]"):
-        T.load_term_sets(write(tmp_path, data))
+    with pytest.raises(L.LexiconError, match=r"'martyrs'.*unknown key 'pattern'"):
+        L.load_term_sets(write(tmp_path, data))
     data = base()
-    data["concepts"][1]["variants"][0]["suffixes"] = "yes"
-    with pytest.raises(T.TermSetError, match=r"'occupation': 'suffixes' must be true or false"):
-        T.load_term_sets(write(tmp_path, data))
+    data["concepts"][1]["variants"][0]["enclitics"] = "yes"
+    with pytest.raises(L.LexiconError, match=r"'occupation': 'enclitics': .*valid boolean"):
+        L.load_term_sets(write(tmp_path, data))
     data = base()
     data["concepts"][1]["id"] = "Israel Army"
-    with pytest.raises(T.TermSetError, match="concept id 'Israel Army'"):
-        T.load_term_sets(write(tmp_path, data))
+    with pytest.raises(L.LexiconError, match=r"concept 'Israel Army': 'id': .*pattern"):
+        L.load_term_sets(write(tmp_path, data))
 
 
 def test_pattern_without_a_word_is_refused(tmp_path):
     data = base()
     data["concepts"][0]["variants"][0]["patterns"].append("«»")
-    with pytest.raises(T.TermSetError, match=r"'martyrs'.*has no word after normalization"):
-        T.load_term_sets(write(tmp_path, data))
+    with pytest.raises(L.LexiconError, match=r"'martyrs'.*has no word after normalization"):
+        L.load_term_sets(write(tmp_path, data))
 
 
 def test_duplicate_concept_id_is_refused(tmp_path):
     data = base()
     data["concepts"].append(data["concepts"][0])
-    with pytest.raises(T.TermSetError, match="concept 'dead': concept id used twice"):
-        T.load_term_sets(write(tmp_path, data))
+    with pytest.raises(L.LexiconError, match="concept 'dead': concept id used twice"):
+        L.load_term_sets(write(tmp_path, data))
 
 
 def test_project_term_set_loads_and_covers_the_issue_concepts():
-    gaza = T.load_term_sets()
+    gaza = L.load_term_sets()
     concepts = {c.id: {v.id for v in c.variants} for c in gaza.concepts}
     assert {"dead", "israel", "war", "armed_groups", "captives", "october_7"} <= set(concepts)
     assert {"settlers", "settlements"} <= set(concepts)
@@ -220,9 +226,9 @@ def test_matches_equal_the_hand_count(matches):
 
 
 def test_longest_match_wins_and_each_position_counts_once_per_concept():
-    one = T.term_sets_from_terms({"short": ["الاحتلال"], "long": ["قوات الاحتلال"]})
+    one = L.term_sets_from_terms({"short": ["الاحتلال"], "long": ["قوات الاحتلال"]})
     tokens = pd.Series({"x": tokenize("قوات الاحتلال الاحتلال")})
-    found = T.match_terms(tokens, one)
+    found = T.find_terms(tokens, one)
     assert found[["variant", "position", "length"]].values.tolist() == [
         ["v2", 0, 2],
         ["v1", 2, 1],
@@ -239,18 +245,18 @@ def test_concepts_are_matched_independently():
         "name": "two",
         "concepts": [concept("a", "x", "قوات الاحتلال"), concept("b", "y", "الاحتلال")],
     }
-    sets = T.parse_term_sets(data)
-    found = T.match_terms(pd.Series({"x": tokenize("قوات الاحتلال")}), sets)
+    sets = L.parse_term_sets(data)
+    found = T.find_terms(pd.Series({"x": tokenize("قوات الاحتلال")}), sets)
     assert found[["concept", "position"]].values.tolist() == [["a", 0], ["b", 1]]
 
 
 def test_excluded_forms_consume_tokens_but_count_nothing(tmp_path):
     data = base()
     data["concepts"][0]["exclude"] = ["كتائب شهداء الأقصى"]
-    sets = T.load_term_sets(write(tmp_path, data))
+    sets = L.load_term_sets(write(tmp_path, data))
     # tokens: اعلنت0 كتائب1 شهداء2 الاقصي3 سقوط4 شهداء5 -> only شهداء@5 counts
     tokens = pd.Series({"x": tokenize("أعلنت كتائب شهداء الأقصى سقوط شهداء")})
-    found = T.match_terms(tokens, sets)
+    found = T.find_terms(tokens, sets)
     assert found[["variant", "position"]].values.tolist() == [["martyrs", 5]]
     forms = sets.forms()
     assert not forms.loc[forms["form"] == "وكتائب شهداء الاقصي", "counted"].item()
@@ -259,12 +265,12 @@ def test_excluded_forms_consume_tokens_but_count_nothing(tmp_path):
 def test_exclude_form_that_is_also_a_variant_form_is_refused(tmp_path):
     data = base()
     data["concepts"][0]["exclude"] = ["الشهداء"]
-    with pytest.raises(T.TermSetError, match=r"'martyrs'.*also produced by 'exclude'"):
-        T.load_term_sets(write(tmp_path, data))
+    with pytest.raises(L.LexiconError, match=r"'martyrs'.*also produced by 'exclude'"):
+        L.load_term_sets(write(tmp_path, data))
 
 
 def test_term_counts_equal_the_hand_count(tokens, matches, mini):
-    counts = T.term_counts(tokens, matches, mini).set_index(["doc", "variant"])
+    counts = T.count_terms(tokens, matches, mini).set_index(["doc", "variant"])
     assert len(counts) == 4 * 4  # four documents x four variants, zeros included
     assert counts.loc[("d1", "martyrs"), "count"] == 2
     assert counts.loc[("d1", "martyrs"), "concept_count"] == 2
@@ -278,34 +284,46 @@ def test_term_counts_equal_the_hand_count(tokens, matches, mini):
 
 
 def test_rates_and_shares_equal_the_hand_count(tokens, matches, mini):
-    counts = T.term_counts(tokens, matches, mini).assign(outlet="X")
-    rates = T.term_rates(counts, ["outlet"], n_boot=200).set_index("variant")
+    counts = T.count_terms(tokens, matches, mini).assign(outlet="X")
+    rates = T.compare_term_rates(counts, ["outlet"], n_boot=200).set_index("variant")
     # martyrs: 3 mentions in 11 + 10 + 9 + 5 = 35 words
-    assert rates.loc["martyrs", "per_10k"] == pytest.approx(3 / 35 * 10_000)
-    assert rates.loc["martyrs", "n_docs"] == 4
-    assert (rates["low"] <= rates["per_10k"]).all() and (rates["per_10k"] <= rates["high"]).all()
-    shares = T.choice_shares(counts, ["outlet"], n_boot=200).set_index("variant")
+    assert rates.loc["martyrs", "estimate"] == pytest.approx(3 / 35 * 10_000)
+    assert rates.loc["martyrs", "n_units"] == 4
+    assert (rates["low"] <= rates["estimate"]).all() and (rates["estimate"] <= rates["high"]).all()
+    shares = T.compare_term_shares(counts, ["outlet"], n_boot=200).set_index("variant")
     # the dead: 3 martyrs + 2 killed mentions, in d1, d2, d3 (d4 does not mention them)
-    assert shares.loc["martyrs", "share"] == pytest.approx(3 / 5)
-    assert shares.loc["killed", "share"] == pytest.approx(2 / 5)
-    assert shares.loc["martyrs", "n_docs"] == 3
+    assert shares.loc["martyrs", "estimate"] == pytest.approx(3 / 5)
+    assert shares.loc["killed", "estimate"] == pytest.approx(2 / 5)
+    assert shares.loc["martyrs", "n_units"] == 3
     # Israel: 2 occupation (d1, d3) + 2 israel (both in d2)
-    assert shares.loc["israel", "share"] == pytest.approx(0.5)
-    again = T.choice_shares(counts, ["outlet"], n_boot=200)
+    assert shares.loc["israel", "estimate"] == pytest.approx(0.5)
+    again = T.compare_term_shares(counts, ["outlet"], n_boot=200)
     pd.testing.assert_frame_equal(shares.reset_index()[again.columns], again)  # seeded
 
 
+def test_compare_functions_share_one_column_contract(tokens, matches, mini):
+    counts = T.count_terms(tokens, matches, mini).assign(outlet="X")
+    contract = ["n_units", "numerator", "denominator", "estimate", "low", "high"]
+    for table in (
+        T.compare_term_rates(counts, ["outlet"], n_boot=20),
+        T.compare_term_shares(counts, ["outlet"], n_boot=20),
+    ):
+        assert list(table.columns) == ["outlet", "concept", "variant", *contract]
+    quotes = T.compare_scare_quotes(matches.assign(outlet="X"), ["outlet"], n_boot=20)
+    assert list(quotes.columns) == ["outlet", *contract, "so_called"]
+
+
 def test_scare_quotes_share_per_variant(matches):
-    quotes = T.scare_quotes(matches, ["variant"], n_boot=100).set_index("variant")
+    quotes = T.compare_scare_quotes(matches, ["variant"], n_boot=100).set_index("variant")
     # israel: اسرائيل quoted once of 2 mentions; occupation: 1 of 2 and once "so-called"
-    assert quotes.loc["israel", ["mentions", "quoted"]].tolist() == [2, 1]
-    assert quotes.loc["israel", "quoted_share"] == pytest.approx(0.5)
+    assert quotes.loc["israel", ["denominator", "numerator"]].tolist() == [2, 1]
+    assert quotes.loc["israel", "estimate"] == pytest.approx(0.5)
     assert quotes.loc["occupation", "so_called"] == 1
-    assert quotes.loc["martyrs", "quoted"] == 0
+    assert quotes.loc["martyrs", "numerator"] == 0
 
 
 def test_only_directly_enclosed_names_count_as_quoted():
-    sets = T.term_sets_from_terms({"israel": ["إسرائيل"]})
+    sets = L.term_sets_from_terms({"israel": ["إسرائيل"]})
     docs = pd.Series(
         {
             "q1": tokenize("قال «إسرائيل تقتل» أمس"),  # quotation starts at the name: no
@@ -314,7 +332,7 @@ def test_only_directly_enclosed_names_count_as_quoted():
             "q4": tokenize("بما يسمى بـ«إسرائيل»"),  # quoted and so-called
         }
     )
-    found = T.match_terms(docs, sets).set_index("doc")
+    found = T.find_terms(docs, sets).set_index("doc")
     assert found["quoted"].to_dict() == {"q1": False, "q2": True, "q3": True, "q4": True}
     assert found["so_called"].to_dict() == {"q1": False, "q2": False, "q3": False, "q4": True}
 
@@ -334,8 +352,8 @@ def test_kwic_shows_the_original_spelling_around_the_match():
     text = "قال الناطق إن «إسرائيلَ» ستدفع الثمن غاليا"
     texts = pd.Series({"k": text})
     tokens = texts.map(tokenize)
-    sets = T.term_sets_from_terms({"israel": ["إسرائيل"]})
-    lines = T.kwic(texts, tokens, T.match_terms(tokens, sets), window=2)
+    sets = L.term_sets_from_terms({"israel": ["إسرائيل"]})
+    lines = T.kwic(texts, tokens, T.find_terms(tokens, sets), window=2)
     # tokens: قال0 الناطق1 ان2 "3 اسرائيل4 "5 ستدفع6 الثمن7 غاليا8; window 2 -> 2..3, 5..6
     assert lines.loc[0, ["left", "match", "right"]].tolist() == ["إن «", "إسرائيلَ", "» ستدفع"]
     assert bool(lines.loc[0, "original"])
@@ -344,8 +362,8 @@ def test_kwic_shows_the_original_spelling_around_the_match():
 def test_kwic_falls_back_to_normalized_tokens_when_tokens_differ():
     texts = pd.Series({"k": "قوات الاحتلال تقصف"})
     tokens = pd.Series({"k": ["قوات", "الاحتلال", "تقصف", "اليوم"]})  # not from this text
-    sets = T.term_sets_from_terms({"occupation": ["الاحتلال"]})
-    lines = T.kwic(texts, tokens, T.match_terms(tokens, sets), window=1)
+    sets = L.term_sets_from_terms({"occupation": ["الاحتلال"]})
+    lines = T.kwic(texts, tokens, T.find_terms(tokens, sets), window=1)
     assert lines.loc[0, ["left", "match", "right", "original"]].tolist() == [
         "قوات",
         "الاحتلال",
@@ -365,8 +383,8 @@ def test_collocations_equal_a_hand_computation():
             "c3": tokenize("غزة تحت الحصار"),
         }
     )
-    sets = T.term_sets_from_terms({"occupation": ["الاحتلال"]})
-    table = T.collocations(tokens, T.match_terms(tokens, sets), window=1, min_count=1)
+    sets = L.term_sets_from_terms({"occupation": ["الاحتلال"]})
+    table = T.collocations(tokens, T.find_terms(tokens, sets), window=1, min_count=1)
     table = table.set_index("collocate")
     # N = 4 + 3 + 3 = 10 words (the full stop is dropped); windows of one word each side
     # around الاحتلال: {قصف, غزه} in c1 and {قصف, رفح} in c2, so W = 4.
@@ -424,7 +442,7 @@ def test_kwic_aligns_with_the_original_on_real_titles():
     articles = load_articles(["almayadeen"], settings).head(300)
     texts = article_text(articles, ["title", "lead"])
     tokens = texts.map(tokenize)
-    found = T.match_terms(tokens, T.load_term_sets())
+    found = T.find_terms(tokens, L.load_term_sets())
     lines = T.kwic(texts, tokens, found, window=3)
     assert len(lines) > 50
     assert lines["original"].mean() > 0.99
@@ -432,3 +450,39 @@ def test_kwic_aligns_with_the_original_on_real_titles():
     assert all(
         " ".join(tokenize(m)) == f for m, f in zip(lines["match"], lines["form"], strict=True)
     )
+
+
+def test_find_and_count_terms_attach_the_grouping_columns(texts, tokens, mini):
+    articles = pd.DataFrame({"outlet": ["A", "A", "B", "B"]}, index=tokens.index)
+    found, counts = T.find_and_count_terms(articles, tokens, mini, ["outlet"])
+    assert found["outlet"].tolist() == articles.loc[found["doc"], "outlet"].tolist()
+    assert set(counts.groupby("doc")["outlet"].first()) == {"A", "B"}
+    pd.testing.assert_frame_equal(found.drop(columns="outlet"), T.find_terms(tokens, mini))
+
+
+def test_in_term_order_labels_rows_and_follows_the_file(mini):
+    variants = mini.variants()[["concept", "variant"]]
+    shuffled = variants.iloc[::-1].assign(outlet=["B", "A", "B", "A"][: len(variants)])
+    ordered = T.in_term_order(shuffled, mini, "outlet")
+    assert ordered["outlet"].is_monotonic_increasing
+    labels = mini.labels()
+    assert ordered["label"].tolist() == [
+        labels[k] for k in zip(ordered["concept"], ordered["variant"], strict=True)
+    ]
+    for _, part in ordered.groupby("outlet"):
+        rank = [list(labels).index(k) for k in zip(part["concept"], part["variant"], strict=True)]
+        assert rank == sorted(rank)
+
+
+def test_kwic_sample_is_seeded_and_names_outlet_field_and_article(texts, tokens, matches):
+    from arabmedia.analysis import kwic_sample
+
+    articles = pd.DataFrame(
+        {"doc_id": [f"x:{d}" for d in texts.index], "outlet": "A", "lead": texts}
+    )
+    lines = kwic_sample(articles, "lead", tokens, matches, n=2, seed=1, window=2)
+    again = kwic_sample(articles, "lead", tokens, matches, n=2, seed=1, window=2)
+    pd.testing.assert_frame_equal(lines, again)
+    assert list(lines.columns) == ["outlet", "field", "doc_id", "variant", "left", "match", "right"]
+    assert len(lines) == 2 and set(lines["field"]) == {"lead"} and set(lines["outlet"]) == {"A"}
+    assert set(lines["doc_id"]) <= set(articles["doc_id"])

@@ -2,6 +2,7 @@
 
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,22 @@ def test_stem_cache_stems_each_type_once_and_is_keyed_by_segmenter(tmp_path):
     other.name = "other"
     topics.stem_types(types, other, cache_dir=tmp_path)
     assert other.calls == 3 and len(list((tmp_path / "stems").glob("*.parquet"))) == 2
+
+
+def test_stem_cache_is_keyed_by_the_segmenter_code(tmp_path, monkeypatch):
+    from arabmedia.text import _segment
+
+    types = ["والحرب", "الحرب"]
+    topics.stem_types(types, FakeSegmenter(), cache_dir=tmp_path / "cache")
+    unchanged = FakeSegmenter()
+    topics.stem_types(types, unchanged, cache_dir=tmp_path / "cache")
+    assert unchanged.calls == 0
+    edited = tmp_path / "_segment.py"
+    edited.write_bytes(Path(_segment.__file__).read_bytes() + b"\n# an edit of the stemmer\n")
+    monkeypatch.setattr(_segment, "__file__", str(edited))
+    after_edit = FakeSegmenter()
+    topics.stem_types(types, after_edit, cache_dir=tmp_path / "cache")
+    assert after_edit.calls == 2
 
 
 def test_corpus_counts_equal_the_project_vectorizer():
@@ -266,21 +283,7 @@ def test_recommend_k_breaks_ties_toward_fewer_topics():
 # --- labels and reading topics --------------------------------------------------------------
 
 
-LABELS = """\
-- corpus: test
-  model: nmf
-  k: 3
-  seed: 0
-  labels:
-    2: اقتصاد
-"""
-
-
-def test_labels_from_file_and_top_terms_fallback(tmp_path):
-    path = tmp_path / "labels.yaml"
-    path.write_text(LABELS, encoding="utf-8")
-    assert topics.load_topic_labels("test", "nmf", 3, 0, path) == {2: "اقتصاد"}
-    assert topics.load_topic_labels("test", "nmf", 3, 1, path) == {}
+def test_topic_labels_use_names_else_top_terms():
     terms = pd.DataFrame(
         {
             "topic": [1, 1, 1, 1, 2, 2, 2, 2],
@@ -293,29 +296,6 @@ def test_labels_from_file_and_top_terms_fallback(tmp_path):
     assert table["named"].tolist() == [False, True]
     with pytest.raises(ValueError, match=r"topics \[5\]"):
         topics.topic_labels(terms, {5: "x"})
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        (LABELS.replace("    2:", "    4:"), "topic 4 is not a number in 1..3"),
-        (LABELS + LABELS, "entry 2: a second entry"),
-        (LABELS.replace("model: nmf", "model: bert"), "model must be one of"),
-        (LABELS.replace("  seed: 0\n", ""), "exactly the keys"),
-        (LABELS.replace("اقتصاد", '""'), "non-empty name"),
-        ("corpus: test\n", "expected a list"),
-    ],
-)
-def test_bad_label_files_name_the_entry_and_reason(tmp_path, text, reason):
-    path = tmp_path / "labels.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError, match=reason) as error:
-        topics.load_topic_labels("test", "nmf", 3, 0, path)
-    assert str(path) in str(error.value)
-
-
-def test_committed_labels_file_is_valid():
-    assert isinstance(topics.load_topic_labels("none", "nmf", 2, 0), dict)
 
 
 def test_representative_documents_hide_titles_unless_asked():
@@ -352,7 +332,7 @@ def prevalence_articles() -> tuple[np.ndarray, pd.DataFrame]:
 def test_prevalence_is_the_mean_proportion_per_group():
     doc_topic, articles = prevalence_articles()
     frame = topics.proportions_frame(doc_topic, articles, keep=["doc_id", "period"])
-    table = topics.topic_prevalence(frame, "period", n_boot=200)
+    table = topics.compare_topics(frame, "period", n_boot=200)
     table = table.set_index(["topic", "period"])
     assert table.loc[(1, "before"), "estimate"] == pytest.approx(0.7)
     assert table.loc[(2, "after"), "estimate"] == pytest.approx((0.9 + 0.7 + 0.5) / 3)

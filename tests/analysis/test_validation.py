@@ -10,18 +10,19 @@ from arabmedia.analysis import (
     annotator_ceiling,
     armpro_table,
     attach_spans,
-    compare_methods,
     cross_validated_predictions,
+    fignews_agreement,
     fignews_table,
-    load_frames,
     loaded_language_matches,
     loaded_language_scores,
+    score_methods,
     sinalab_agreement,
     stratified_folds,
     vote_agreement,
     votes_long,
 )
 from arabmedia.config import load_settings
+from arabmedia.lexicons import load_frames
 
 SETTINGS = load_settings()
 
@@ -63,13 +64,14 @@ def test_votes_long_expands_counts_and_alpha_matches_krippendorff_package():
     )
     assert table["alpha"].item() == pytest.approx(expected_alpha)
     # per post: p1 all 3 pairs agree, p2 0/1, p3 1/1, p4 2 of 6 ordered pairs -> 2/6
-    assert table["observed_agreement"].item() == pytest.approx((1 + 0 + 1 + 2 / 6) / 4)
+    assert table["pairwise_agreement"].item() == pytest.approx((1 + 0 + 1 + 2 / 6) / 4)
     assert table[["n_units", "n_votes"]].values.tolist() == [[4, 11]]
     grouped = vote_agreement(labels, "bias", by="group")
     assert grouped["group"].tolist() == ["x", "y"]
-    assert grouped["observed_agreement"].tolist() == pytest.approx([0.5, (1 + 2 / 6) / 2])
+    assert grouped["pairwise_agreement"].tolist() == pytest.approx([0.5, (1 + 2 / 6) / 2])
     with pytest.raises(ValueError, match="task"):
         votes_long(labels, "stance")
+    assert "raw_agreement" not in table.columns  # a different statistic from SinaLab's
 
 
 def test_sinalab_agreement_on_posts_both_annotators_labelled():
@@ -84,7 +86,7 @@ def test_sinalab_agreement_on_posts_both_annotators_labelled():
     )
     table = sinalab_agreement(labels).set_index("task")
     assert table.loc["bias", "n_units"] == 4
-    assert table.loc["bias", "observed_agreement"] == 0.75
+    assert table.loc["bias", "raw_agreement"] == 0.75
     matrix = np.array([[0, 0, 1, 1], [0, 1, 1, 1]], dtype=float)
     assert table.loc["bias", "alpha"] == pytest.approx(
         krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
@@ -143,7 +145,7 @@ def test_cross_validated_predictions_and_scores_match_scikit_learn():
     assert (predictions["features"] == labels).mean() > 0.95
     assert (predictions["tfidf"] == labels).all()
     assert set(predictions["majority_class"]) == {"a"}
-    scores = compare_methods(predictions, n_boot=100)
+    scores = score_methods(predictions, n_boot=100)
     order = ["a", "b", "c"]
     for method in ("majority_class", "features", "tfidf"):
         pooled = scores[(scores["method"] == method) & (scores["fold"] == "pooled")]
@@ -242,10 +244,32 @@ def test_real_fignews_and_armpro_tables():
     assert (table["translated_from"] == "").sum() == 660  # Arabic originals
     sinalab = sinalab_agreement(table).set_index("task")
     # the dataset documentation: raw agreement 0.81 (bias) and 0.86 (propaganda)
-    assert sinalab.loc["bias", "observed_agreement"] == pytest.approx(0.81, abs=0.005)
-    assert sinalab.loc["prop", "observed_agreement"] == pytest.approx(0.86, abs=0.005)
+    assert sinalab.loc["bias", "raw_agreement"] == pytest.approx(0.81, abs=0.005)
+    assert sinalab.loc["prop", "raw_agreement"] == pytest.approx(0.86, abs=0.005)
     assert sinalab.loc["bias", "n_units"] == 1200
     paragraphs = armpro_table(SETTINGS)
     assert len(paragraphs) == 672
     assert (paragraphs["spans"].str.len() > 0).sum() == 342
     assert paragraphs["n_unaligned"].sum() == 0
+
+
+def test_fignews_agreement_keeps_the_two_statistics_apart():
+    labels = vote_table().assign(
+        prop_x=[2, 1, 1, 0],
+        prop_y=[0, 1, 1, 2],
+        prop_majority=["x", "x", "x", "y"],
+        prop_majority_share=[1.0, 0.5, 0.5, 1.0],
+        sinalab1_bias=["a", "a", "b", ""],
+        sinalab2_bias=["a", "b", "b", "a"],
+        sinalab1_propaganda=["x", "x", "y", "y"],
+        sinalab2_propaganda=["x", "x", "y", "y"],
+    )
+    table = fignews_agreement(labels)
+    assert "observed_agreement" not in table.columns
+    votes = table[table["annotators"].str.startswith("all teams")].set_index("task")
+    sinalab = table[table["annotators"].str.startswith("SinaLab")].set_index("task")
+    assert votes["raw_agreement"].isna().all() and sinalab["pairwise_agreement"].isna().all()
+    expected = vote_agreement(labels, "bias")["pairwise_agreement"].item()
+    assert votes.loc["bias", "pairwise_agreement"] == pytest.approx(expected)
+    assert sinalab.loc["bias", "raw_agreement"] == pytest.approx(2 / 3)
+    assert sinalab.loc["prop", "raw_agreement"] == 1.0

@@ -21,6 +21,8 @@ from arabmedia.corpus import (
     NO_OUTLET,
     READERS,
     REJECT_COLUMNS,
+    Reader,
+    _loading,
     armpro_spans,
     concat_results,
     fignews_labels,
@@ -143,6 +145,43 @@ def test_invalid_utf8_rejects_only_the_damaged_record():
 def test_byte_order_mark_is_stripped():
     result = read_files([FIXTURES / "broken" / "bom.json"], "almayadeen", corpus="t")
     assert list(result.articles["doc_id"]) == ["t:8001"] and result.rejects.empty
+
+
+def test_deeply_nested_json_is_a_reject(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = read_files([path], "almayadeen", corpus="t")
+    assert_accounted(result)
+    assert result.rejects["reason"].tolist() == ["JSON nested too deeply to read"]
+
+
+def _key_error_bug(raw, ctx):
+    return {"doc_id": raw["postId"], "title": raw["no such field"]}
+
+
+def _type_error_bug(raw, ctx):
+    return {"doc_id": "t:1", "title": raw["title"] + 1}
+
+
+def _attribute_error_bug(path, options):
+    return path.read_records()
+
+
+@pytest.mark.parametrize(
+    ("records", "fields", "error"),
+    [
+        (READERS["almayadeen"].records, _key_error_bug, KeyError),
+        (READERS["almayadeen"].records, _type_error_bug, TypeError),
+        (_attribute_error_bug, READERS["almayadeen"].fields, AttributeError),
+    ],
+)
+def test_a_bug_in_a_reader_crashes_instead_of_rejecting(monkeypatch, records, fields, error):
+    buggy = Reader(("*.json",), records, fields)
+    monkeypatch.setattr(_loading, "READERS", {**READERS, "buggy": buggy})
+    good_file = FIXTURES / "broken" / "bom.json"
+    assert read_files([good_file], "almayadeen", corpus="t").rejects.empty
+    with pytest.raises(error):
+        read_files([good_file], "buggy", corpus="t")
 
 
 # ---------------------------------------------------------------- Al Jazeera

@@ -2,12 +2,23 @@
 
 import os
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from arabmedia.config import load_settings
-from arabmedia.corpus import acquire, load_articles, load_corpora, load_manifest
+from arabmedia.corpus import (
+    _dates,
+    _dedup,
+    _loading,
+    _readers,
+    _schema,
+    acquire,
+    load_articles,
+    load_corpora,
+    load_manifest,
+)
 
 SETTINGS = load_settings()
 pytestmark = [
@@ -49,5 +60,20 @@ def test_load_articles_caches_and_follows_the_raw_files(tmp_path):
     seed_file = load_manifest(settings.manifest).corpus("seed").files[0]
     path = seed_file.local_path(settings.raw_dir)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    load_articles(["seed"], settings)
+    assert len(list((tmp_path / "cache" / "articles").glob("*.parquet"))) == 2
+
+
+@pytest.mark.parametrize("module", [_readers, _schema, _dates, _loading, _dedup])
+def test_article_cache_is_keyed_by_the_reading_code(tmp_path, monkeypatch, module):
+    settings = SETTINGS.with_paths(raw_dir=tmp_path / "raw", cache_dir=tmp_path / "cache")
+    settings = replace(settings, outlets={"seed": "Outlet X"})
+    acquire(load_manifest(settings.manifest), ["seed"], settings, download=False, progress=False)
+    load_articles(["seed"], settings)
+    load_articles(["seed"], settings)
+    assert len(list((tmp_path / "cache" / "articles").glob("*.parquet"))) == 1
+    edited = tmp_path / Path(module.__file__).name
+    edited.write_bytes(Path(module.__file__).read_bytes() + b"\n# an edit of the reading code\n")
+    monkeypatch.setattr(module, "__file__", str(edited))
     load_articles(["seed"], settings)
     assert len(list((tmp_path / "cache" / "articles").glob("*.parquet"))) == 2

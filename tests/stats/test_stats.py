@@ -203,3 +203,24 @@ def test_classification_scores_match_sklearn():
     for metric in ("precision", "recall", "f1"):
         assert (result[f"{metric}_low"] <= result[metric] + 1e-12).all()
         assert (result[metric] <= result[f"{metric}_high"] + 1e-12).all()
+
+
+def test_bootstrap_differences_equal_one_difference_per_numerator():
+    from arabmedia.stats import bootstrap_difference, bootstrap_differences, with_interval
+
+    frame = pd.DataFrame(
+        {
+            "side": ["x", "x", "x", "y", "y", "y"],
+            "hit": [1, 0, 2, 1, 1, 0],
+            "miss": [0, 2, 1, 3, 0, 1],
+            "total": [2, 2, 3, 4, 1, 1],
+        }
+    )
+    table = bootstrap_differences(
+        frame, ["hit", "miss"], "side", "x", "y", name="label", denominator="total", n_boot=50
+    )
+    assert table.columns[0] == "label" and table["label"].tolist() == ["hit", "miss"]
+    alone = bootstrap_difference(frame, "miss", "side", "x", "y", denominator="total", n_boot=50)
+    pd.testing.assert_frame_equal(table.iloc[[1], 1:].reset_index(drop=True), alone)
+    text = with_interval(pd.DataFrame({"estimate": [0.5], "low": [0.25], "high": [0.75]}))
+    assert text == ["0.500 [0.250, 0.750]"]

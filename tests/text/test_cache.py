@@ -1,6 +1,7 @@
 """Token cache: a second run hits, any change of text or settings misses, writes are atomic."""
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -9,6 +10,7 @@ from arabmedia.config import load_settings
 from arabmedia.corpus import article_text
 from arabmedia.text import DEFAULT_SETTINGS, tokenize
 from arabmedia.text import _cache as cache
+from arabmedia.text import _normalize as normalize
 
 IDS = ["a", "b"]
 TEXTS = ["قالت وزارة الصحة إن «الشهداء» 12", "لا نص آخر"]
@@ -35,6 +37,18 @@ def test_changing_text_ids_or_settings_misses(tmp_path, ids, texts, settings):
     cache.cached_tokens(IDS, TEXTS, tmp_path)
     _, hit = cache.cached_tokens(ids, texts, tmp_path, settings)
     assert not hit
+
+
+def test_editing_the_tokenizer_code_misses_and_unchanged_code_hits(tmp_path, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    cache.cached_tokens(IDS, TEXTS, cache_dir)
+    assert cache.cached_tokens(IDS, TEXTS, cache_dir)[1]
+    edited = tmp_path / "_normalize.py"
+    edited.write_bytes(Path(normalize.__file__).read_bytes() + b"\n# an edit of the tokenizer\n")
+    monkeypatch.setattr(normalize, "__file__", str(edited))
+    _, hit = cache.cached_tokens(IDS, TEXTS, cache_dir)
+    assert not hit
+    assert len(list((cache_dir / "tokens").glob("*.parquet"))) == 2
 
 
 def test_failed_write_leaves_no_cache_file(tmp_path, monkeypatch):

@@ -34,37 +34,27 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-import yaml
 
-from arabmedia.config import PROJECT_ROOT
-from arabmedia.lexicons._resources import LEXICON_DIR
+from arabmedia.config import Settings
+from arabmedia.lexicons._agency import AgencyLexicon, load_agency_lexicon
 from arabmedia.text._normalize import normalize_many, tokenize_many
-from arabmedia.text._segment import PROCLITIC_CHAINS
 from arabmedia.text._sentences import split_sentences
 
-AGENCY_DIR = LEXICON_DIR / "agency"
-GOLD_DIR = PROJECT_ROOT / "data" / "gold"
 LABELS = ("perpetrator_named", "cause_without_actor", "agentless", "not_casualty")
 CASUALTY_LABELS = LABELS[:3]
-TRIGGER_KINDS = ("intransitive", "noun", "kill_verb", "massacre")
 CLAUSE_REACH = 20  # tokens either side of a trigger that its clause may span
 EVIDENCE_REACH = 4  # tokens either side of the trigger kept as evidence
 SENTENCE_COLUMNS = ("doc_id", "outlet", "field", "sentence_index", "text", "tokens")
 REFERENCE_COLUMNS = ("doc_id", "sentence_index", "field", "sentence_sha256")
-PREFIXES = tuple(sorted({written for _, written in PROCLITIC_CHAINS}))
-ARTICLE_PREFIXES = tuple(
-    sorted({written for clitics, written in PROCLITIC_CHAINS if "ال" in clitics})
-)
 
 
 # --------------------------------------------------------------------------- sentences
 
-#: Articles split and classified at a time by :func:`casualty_sentences`.
+#: Articles split and classified at a time by :func:`find_casualty_sentences`.
 CHUNK_ARTICLES = 1000
 
 
@@ -109,169 +99,6 @@ def article_sentences(
             "text": pd.Series(texts, dtype="str"),
             "tokens": pd.Series(tokenize_many(texts), dtype="object"),
         }
-    )
-
-
-# --------------------------------------------------------------------------- word lists
-
-
-def with_clitics(forms: Iterable[str]) -> frozenset[str]:
-    """``forms`` with every proclitic chain (و/ف + ب/ل/ك + ال, لل) written in front.
-
-    A form that already has the article also gets the chains that end in it, written
-    as Arabic does (الامم → للامم, والامم, بالامم).
-    """
-    surfaces = set()
-    for form in forms:
-        surfaces.update(prefix + form for prefix in PREFIXES)
-        if form.startswith("ال") and len(form) > 2:
-            surfaces.update(prefix + form[2:] for prefix in ARTICLE_PREFIXES)
-    return frozenset(surfaces)
-
-
-def read_lexicon_file(path: Path) -> dict:
-    """A YAML mapping, or a clear error naming the file."""
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ValueError(f"{path}: cannot read word list: {error}") from error
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping at the top level")
-    return data
-
-
-def lexicon_forms(path: Path, entry: object, where: str) -> list[str]:
-    """The ``forms`` of one entry, checked to be single normalized tokens."""
-    if not isinstance(entry, dict) or not isinstance(entry.get("forms"), list):
-        raise ValueError(f"{path}: {where} needs a list 'forms'")
-    if not entry.get("rationale"):
-        raise ValueError(f"{path}: {where} needs a 'rationale'")
-    forms = [str(form) for form in entry["forms"]]
-    for form, normalized in zip(forms, normalize_many(forms), strict=True):
-        if form != normalized or not form or " " in form:
-            raise ValueError(
-                f"{path}: {where}: {form!r} is not one token in the default normalization"
-            )
-    return forms
-
-
-def _group_forms(path: Path, data: dict) -> list[tuple[dict, list[str]]]:
-    """(group, forms) for every entry of ``groups``."""
-    groups = data.get("groups")
-    if not isinstance(groups, list) or not groups:
-        raise ValueError(f"{path}: expected a non-empty list 'groups'")
-    return [
-        (group, lexicon_forms(path, group, f"group {group.get('name', number)!r}"))
-        for number, group in enumerate(groups)
-    ]
-
-
-def _section(path: Path, data: dict, key: str) -> tuple[dict, list[str]]:
-    """A named section with forms (and other settings)."""
-    if key not in data:
-        raise ValueError(f"{path}: missing section {key!r}")
-    return data[key], lexicon_forms(path, data[key], f"section {key!r}")
-
-
-def _int(path: Path, section: dict, key: str) -> int:
-    value = section.get(key)
-    if not isinstance(value, int) or value < 0:
-        raise ValueError(f"{path}: {key!r} must be a non-negative integer, got {value!r}")
-    return value
-
-
-@dataclass(frozen=True)
-class AgencyLexicon:
-    """The word lists of ``lexicons/data/agency``, expanded with clitics for set look-ups."""
-
-    triggers: dict[str, str]  # surface form -> trigger kind
-    name_heads: frozenset[str]
-    sense_exclusions: frozenset[str]
-    sense_window: int
-    ambiguous_senses: frozenset[str]
-    hypothetical_cues: frozenset[str]
-    hypothetical_before: int
-    purpose_forms: frozenset[str]
-    actors: frozenset[str]
-    cause_window: int
-    agent_markers: frozenset[str]
-    agent_marker_window: int
-    target_prepositions: frozenset[str]
-    agent_verbs: frozenset[str]
-    agent_verb_window: int
-    victim_nouns: frozenset[str]
-    causes: frozenset[str]
-    not_cause_before: frozenset[str]
-    break_punctuation: frozenset[str]
-    break_words: frozenset[str]
-    coordinated: frozenset[str]  # و/ف + actor or cause: starts a new clause
-
-
-def load_agency_lexicon(folder: str | Path | None = None) -> AgencyLexicon:
-    """Read ``casualty_terms.yaml``, ``agents.yaml`` and ``causes.yaml`` from ``folder``."""
-    folder = Path(folder or AGENCY_DIR)
-    terms_path, agents_path, causes_path = (
-        folder / name for name in ("casualty_terms.yaml", "agents.yaml", "causes.yaml")
-    )
-    terms, agents, causes = map(read_lexicon_file, (terms_path, agents_path, causes_path))
-
-    triggers: dict[str, str] = {}
-    for group, forms in _group_forms(terms_path, terms):
-        kind = group.get("kind")
-        if kind not in TRIGGER_KINDS:
-            raise ValueError(
-                f"{terms_path}: group {group.get('name')!r}: kind {kind!r} not in {TRIGGER_KINDS}"
-            )
-        for surface in with_clitics(forms):
-            triggers.setdefault(surface, kind)
-    _, name_heads = _section(terms_path, terms, "name_heads")
-    sense, sense_forms = _section(terms_path, terms, "sense_exclusions")
-    ambiguous = lexicon_forms(
-        terms_path, {"forms": sense.get("applies_to"), "rationale": "-"}, "applies_to"
-    )
-    hypothetical, hypothetical_forms = _section(terms_path, terms, "hypothetical_cues")
-    purpose = lexicon_forms(
-        terms_path, {"forms": hypothetical.get("purpose_forms"), "rationale": "-"}, "purpose_forms"
-    )
-
-    actor_forms = [form for _, forms in _group_forms(agents_path, agents) for form in forms]
-    markers, marker_forms = _section(agents_path, agents, "agent_markers")
-    _, target_forms = _section(agents_path, agents, "target_prepositions")
-    verbs, verb_forms = _section(agents_path, agents, "agent_verbs")
-    _, victim_forms = _section(agents_path, agents, "victim_nouns")
-
-    cause_forms = [form for _, forms in _group_forms(causes_path, causes) for form in forms]
-    _, not_cause_forms = _section(causes_path, causes, "not_cause_before")
-    breaks, break_forms = _section(causes_path, causes, "clause_breaks")
-    punctuation = breaks.get("punctuation")
-    if not isinstance(punctuation, list) or not punctuation:
-        raise ValueError(f"{causes_path}: clause_breaks needs a list 'punctuation'")
-
-    actors, cause_set = with_clitics(actor_forms), with_clitics(cause_forms)
-    owners = actors | cause_set
-    coordinated = frozenset(s for s in owners if s[:1] in ("و", "ف") and s[1:] in owners)
-    return AgencyLexicon(
-        triggers=triggers,
-        name_heads=with_clitics(name_heads),
-        sense_exclusions=frozenset(sense_forms),
-        sense_window=_int(terms_path, sense, "window"),
-        ambiguous_senses=with_clitics(ambiguous),
-        hypothetical_cues=with_clitics(hypothetical_forms),
-        hypothetical_before=_int(terms_path, hypothetical, "before"),
-        purpose_forms=frozenset(purpose),
-        actors=actors,
-        cause_window=_int(agents_path, agents, "cause_window"),
-        agent_markers=with_clitics(marker_forms),
-        agent_marker_window=_int(agents_path, markers, "window"),
-        target_prepositions=with_clitics(target_forms),
-        agent_verbs=with_clitics(verb_forms),
-        agent_verb_window=_int(agents_path, verbs, "window"),
-        victim_nouns=with_clitics(victim_forms),
-        causes=cause_set,
-        not_cause_before=frozenset(not_cause_forms),
-        break_punctuation=frozenset(map(str, punctuation)),
-        break_words=with_clitics(break_forms),
-        coordinated=coordinated,
     )
 
 
@@ -437,9 +264,7 @@ def classify_tokens(tokens: Sequence[str], lexicon: AgencyLexicon) -> AgencyDeci
     return best
 
 
-def classify_sentences(
-    sentences: pd.DataFrame, lexicon: AgencyLexicon | None = None
-) -> pd.DataFrame:
+def find_agency(sentences: pd.DataFrame, lexicon: AgencyLexicon | None = None) -> pd.DataFrame:
     """Label every sentence of a table with a ``tokens`` column (e.g. :func:`article_sentences`).
 
     Sentences without any trigger form are skipped by one set look-up.  Returns the input
@@ -448,7 +273,7 @@ def classify_sentences(
     decided), evidence (the tokens around the trigger, space-joined).  Index is preserved.
     """
     if "tokens" not in sentences.columns:
-        raise ValueError("classify_sentences: the sentence table has no 'tokens' column")
+        raise ValueError("find_agency: the sentence table has no 'tokens' column")
     lexicon = lexicon or load_agency_lexicon()
     trigger_forms = lexicon.triggers.keys()
     decisions, evidence = [], []
@@ -471,7 +296,7 @@ def classify_sentences(
     return result
 
 
-def casualty_sentences(
+def find_casualty_sentences(
     articles: pd.DataFrame,
     fields: Sequence[str] = ("title", "lead", "body"),
     lexicon: AgencyLexicon | None = None,
@@ -483,35 +308,35 @@ def casualty_sentences(
     Articles are split, tokenized and classified ``chunk_size`` at a time and only the
     casualty sentences are kept, so memory follows the chunk, not the corpus (the full
     sentence table of 40k news articles takes gigabytes).  The result does not depend on
-    ``chunk_size``.  Columns as :func:`classify_sentences`: doc_id, outlet, field,
+    ``chunk_size``.  Columns as :func:`find_agency`: doc_id, outlet, field,
     sentence_index, text, label, trigger, agent, cause, rule, evidence; rows in the order
     of :func:`article_sentences` (field by field, articles in table order), index 0..n-1.
     """
     if chunk_size < 1:
-        raise ValueError(f"casualty_sentences: chunk_size must be >= 1, got {chunk_size}")
+        raise ValueError(f"find_casualty_sentences: chunk_size must be >= 1, got {chunk_size}")
     lexicon = lexicon or load_agency_lexicon()
     parts = []
     for start in range(0, len(articles), chunk_size):
         chunk = articles.iloc[start : start + chunk_size]
-        classified = classify_sentences(article_sentences(chunk, fields), lexicon)
+        classified = find_agency(article_sentences(chunk, fields), lexicon)
         kept = classified[classified["label"] != NOT_CASUALTY.label]
         position = dict(zip(chunk["doc_id"], range(start, start + len(chunk)), strict=True))
         parts.append(kept.assign(_article=kept["doc_id"].map(position)))
     if not parts:
-        return classify_sentences(article_sentences(articles, fields), lexicon)
+        return find_agency(article_sentences(articles, fields), lexicon)
     table = pd.concat(parts, ignore_index=True)
     table["_field"] = table["field"].map({field: rank for rank, field in enumerate(fields)})
     table = table.sort_values(["_field", "_article", "sentence_index"], kind="stable")
     return table.drop(columns=["_field", "_article"]).reset_index(drop=True)
 
 
-def article_agency_counts(articles: pd.DataFrame, classified: pd.DataFrame) -> pd.DataFrame:
+def count_agency(articles: pd.DataFrame, classified: pd.DataFrame) -> pd.DataFrame:
     """One row per article: how many of its casualty sentences fall in each class.
 
-    ``classified`` is :func:`casualty_sentences` (or :func:`classify_sentences`) output.
+    ``classified`` is :func:`find_casualty_sentences` (or :func:`find_agency`) output.
     Columns: doc_id, outlet, casualty (casualty sentences), perpetrator_named,
     cause_without_actor, agentless.  Articles without casualty sentences have zeros, so the
-    table is the resampling frame for :func:`agency_shares`.
+    table is the resampling frame for :func:`compare_agency`.
     """
     casualty = classified[classified["label"].isin(CASUALTY_LABELS)]
     counts = pd.crosstab(casualty["doc_id"], casualty["label"])
@@ -523,7 +348,7 @@ def article_agency_counts(articles: pd.DataFrame, classified: pd.DataFrame) -> p
     return table
 
 
-def agency_shares(
+def compare_agency(
     counts: pd.DataFrame,
     by: str | Sequence[str] = "outlet",
     *,
@@ -533,7 +358,7 @@ def agency_shares(
 ) -> pd.DataFrame:
     """Share of each class among casualty sentences per group, with article-bootstrap CIs.
 
-    ``counts`` is :func:`article_agency_counts`; articles are resampled
+    ``counts`` is :func:`count_agency`; articles are resampled
     (:func:`arabmedia.stats.bootstrap_ratios` with denominator ``casualty``).  Columns: the
     ``by`` columns, label, n_units, numerator, denominator, estimate, low, high.
     """
@@ -613,6 +438,11 @@ def resolve_references(
     return resolved
 
 
+def gold_dir(settings: Settings) -> Path:
+    """The project's gold sets, ``<settings.root>/data/gold`` (not package data)."""
+    return settings.root / "data" / "gold"
+
+
 def load_gold(path: str | Path, articles: pd.DataFrame) -> pd.DataFrame:
     """The agency gold set resolved against the loaded corpus (see :func:`resolve_references`).
 
@@ -641,7 +471,7 @@ def evaluate_gold(
     """
     from arabmedia.stats._classification import classification_scores
 
-    classified = classify_sentences(gold, lexicon)
+    classified = find_agency(gold, lexicon)
     predictions = gold.drop(columns="tokens").assign(
         predicted=classified["label"],
         **{c: classified[c] for c in ("trigger", "agent", "cause", "rule", "evidence")},

@@ -22,29 +22,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
-from arabmedia.analysis._agency import (
-    article_sentences,
-    lexicon_forms,
-    read_lexicon_file,
-    read_reference_table,
-    resolve_references,
-    with_clitics,
+from arabmedia.analysis._agency import read_reference_table, resolve_references
+from arabmedia.lexicons._attribution import (
+    GLUED_NAME_MIN,
+    AttributionLexicon,
+    load_attribution_lexicon,
 )
-from arabmedia.lexicons._resources import LEXICON_DIR
-from arabmedia.text._normalize import normalize_many
 
-ATTRIBUTION_DIR = LEXICON_DIR / "attribution"
 NO_ACTOR = "none"
-CONJUNCTIONS = ("", "و", "ف")
+#: The type of an actor no type of the lexicon claims.
+OTHER_ACTOR = "other"
 MEDIA_HEADS_DROPPED = frozenset(["موقع", "صحيفه", "وكاله", "قناه", "اذاعه", "شبكه", "مجله"])
 LEADING_SKIPS = 4  # punctuation or time words skipped between a verb and its subject
-GLUED_NAME_MIN = 5  # a media name this long glued into a longer token ends the actor
 #: Bodies a person title (وزير, مدير, الامين العام) may speak for, checked in this order.
 PERSON_BODIES = ("international", "media", "resistance", "military")
 ATTRIBUTION_COLUMNS = (
@@ -57,172 +51,6 @@ ATTRIBUTION_COLUMNS = (
     "actor_name",
     "actor_type",
 )
-
-
-@dataclass(frozen=True)
-class ActorType:
-    """One actor type: head words/phrases (first tokens) and name words/phrases (anywhere).
-
-    Phrases are indexed by every clitic form of their first word, so a look-up costs one set
-    probe per token.
-    """
-
-    name: str
-    head_words: frozenset[str]
-    head_phrases: dict[str, tuple[tuple[str, ...], ...]]  # first word form -> remaining words
-    words: frozenset[str]  # head and name words
-    phrases: dict[str, tuple[tuple[str, ...], ...]]  # head and name phrases
-
-    def has_head(self, tokens: Sequence[str]) -> bool:
-        """Does the phrase start with one of this type's heads?"""
-        return tokens[0] in self.head_words or _phrase_at(tokens, 0, self.head_phrases)
-
-    def mentions(self, tokens: Sequence[str]) -> bool:
-        """Does any head or name of this type occur anywhere in the phrase?"""
-        return any(
-            token in self.words or _phrase_at(tokens, i, self.phrases)
-            for i, token in enumerate(tokens)
-        )
-
-
-def _phrase_at(
-    tokens: Sequence[str], position: int, index: dict[str, tuple[tuple[str, ...], ...]]
-) -> bool:
-    """Does one of the indexed phrases start at ``position``?"""
-    rests = index.get(tokens[position])
-    if not rests:
-        return False
-    return any(tuple(tokens[position + 1 : position + 1 + len(r)]) == r for r in rests)
-
-
-def _phrase_index(phrases: Sequence[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Phrases keyed by every clitic form of their first word."""
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in phrases:
-        for form in with_clitics([phrase[0]]):
-            index.setdefault(form, []).append(phrase[1:])
-    return {form: tuple(rests) for form, rests in index.items()}
-
-
-@dataclass(frozen=True)
-class AttributionLexicon:
-    """The word lists of ``lexicons/data/attribution``, expanded for set look-ups."""
-
-    verbs: frozenset[str]
-    imperfect_verbs: frozenset[str]
-    prepositions: frozenset[str]
-    bridge: frozenset[str]
-    stops: frozenset[str]
-    objects: frozenset[str]
-    channels: frozenset[str]
-    punctuation: frozenset[str]
-    quote: str
-    addressees: frozenset[str]
-    time_words: frozenset[str]
-    max_actor_tokens: int
-    title_colon_max_tokens: int
-    types: tuple[ActorType, ...]
-    media_heads: frozenset[str]
-    glued_media: re.Pattern  # a media name glued into a longer token (مراسلالميادينفي)
-
-    def type_named(self, name: str) -> ActorType | None:
-        """The actor type called ``name``, if the lexicon has it."""
-        return next((t for t in self.types if t.name == name), None)
-
-
-def _with_conjunctions(forms: Sequence[str]) -> frozenset[str]:
-    return frozenset(c + form for form in forms for c in CONJUNCTIONS)
-
-
-def _split_entries(path: Path, entries: object, where: str) -> tuple[list[str], list[tuple]]:
-    """Single words and multi-word phrases of a list, each checked to be normalized."""
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: {where} must be a list")
-    entries = [str(e) for e in entries]
-    for entry, normalized in zip(entries, normalize_many(entries), strict=True):
-        if entry != normalized or not entry.strip():
-            raise ValueError(f"{path}: {where}: {entry!r} is not in the default normalization")
-    words = [e for e in entries if " " not in e]
-    phrases = [tuple(e.split(" ")) for e in entries if " " in e]
-    return words, phrases
-
-
-def load_attribution_lexicon(folder: str | Path | None = None) -> AttributionLexicon:
-    """Read ``markers.yaml`` and ``actor_types.yaml`` from ``folder``."""
-    folder = Path(folder or ATTRIBUTION_DIR)
-    markers_path, types_path = folder / "markers.yaml", folder / "actor_types.yaml"
-    markers, types_data = read_lexicon_file(markers_path), read_lexicon_file(types_path)
-    verbs = lexicon_forms(markers_path, markers.get("verbs"), "verbs")
-    prepositions = lexicon_forms(markers_path, markers.get("prepositions"), "prepositions")
-    bridge = lexicon_forms(markers_path, markers.get("bridge"), "bridge")
-    stops_section = markers.get("stops")
-    stops = lexicon_forms(markers_path, stops_section, "stops")
-    objects = lexicon_forms(
-        markers_path, {**stops_section, "forms": stops_section.get("objects")}, "objects"
-    )
-    channels = lexicon_forms(
-        markers_path, {**stops_section, "forms": stops_section.get("channels")}, "channels"
-    )
-    punctuation = stops_section.get("punctuation")
-    quote = stops_section.get("quote")
-    if not isinstance(punctuation, list) or not isinstance(quote, str):
-        raise ValueError(f"{markers_path}: stops needs 'punctuation' (list) and 'quote' (string)")
-    addressees = lexicon_forms(markers_path, markers.get("addressees"), "addressees")
-    limits = {}
-    for key in ("max_actor_tokens", "title_colon_max_tokens"):
-        value = markers.get(key)
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{markers_path}: {key!r} must be a positive integer, got {value!r}")
-        limits[key] = value
-
-    types = []
-    entries = types_data.get("types")
-    if not isinstance(entries, list) or not entries:
-        raise ValueError(f"{types_path}: expected a non-empty list 'types'")
-    for entry in entries:
-        name = entry.get("name") if isinstance(entry, dict) else None
-        if not name or not entry.get("rationale"):
-            raise ValueError(f"{types_path}: every type needs a 'name' and a 'rationale'")
-        head_words, head_phrases = _split_entries(types_path, entry.get("heads"), f"{name} heads")
-        name_words, name_phrases = _split_entries(types_path, entry.get("names"), f"{name} names")
-        types.append(
-            ActorType(
-                name,
-                with_clitics(head_words),
-                _phrase_index(head_phrases),
-                with_clitics(head_words + name_words),
-                _phrase_index(head_phrases + name_phrases),
-            )
-        )
-        if name == "media":
-            media_heads = frozenset(head_words)
-            media_names = sorted(
-                {"".join(p) for p in name_phrases} | set(name_words), key=lambda n: (-len(n), n)
-            )
-    if "media" not in {t.name for t in types}:
-        raise ValueError(f"{types_path}: a type named 'media' is required")
-    time_words = {"اليوم", "امس", "صباح", "مساء", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء"}
-    time_words |= {"الخميس", "الجمعه", "السبت", "فجر", "ليل", "ليله"}
-    return AttributionLexicon(
-        verbs=_with_conjunctions(verbs),
-        imperfect_verbs=_with_conjunctions([v for v in verbs if v[0] in "يت"]),
-        prepositions=_with_conjunctions(prepositions),
-        bridge=frozenset(bridge),
-        stops=frozenset(stops),
-        objects=with_clitics(objects),
-        channels=frozenset(channels),
-        punctuation=frozenset(map(str, punctuation)),
-        quote=quote,
-        addressees=frozenset(addressees),
-        time_words=frozenset(time_words) & frozenset(stops),
-        max_actor_tokens=limits["max_actor_tokens"],
-        title_colon_max_tokens=limits["title_colon_max_tokens"],
-        types=tuple(types),
-        media_heads=media_heads,
-        glued_media=re.compile(
-            "|".join(re.escape(n) for n in media_names if len(n) >= GLUED_NAME_MIN)
-        ),
-    )
 
 
 # --------------------------------------------------------------------------- extraction
@@ -362,10 +190,10 @@ def actor_type(tokens: Sequence[str], lexicon: AttributionLexicon) -> str:
             return kind.name
     if any(_glued_media(t, lexicon) for t in words):
         return "media"
-    return "other"
+    return OTHER_ACTOR
 
 
-def find_attributions(
+def match_attributions(
     tokens: Sequence[str], lexicon: AttributionLexicon, *, title: bool = False
 ) -> list[Attribution]:
     """Every attribution marker of a sentence's tokens with its cited actor (module doc)."""
@@ -404,7 +232,7 @@ def find_attributions(
     return found
 
 
-def extract_attributions(
+def find_attributions(
     sentences: pd.DataFrame, lexicon: AttributionLexicon | None = None
 ) -> pd.DataFrame:
     """One row per attribution marker in a sentence table with ``tokens`` (e.g. from
@@ -417,7 +245,7 @@ def extract_attributions(
     an empty span).  Sentences without markers give no rows; order follows the input.
     """
     if "tokens" not in sentences.columns:
-        raise ValueError("extract_attributions: the sentence table has no 'tokens' column")
+        raise ValueError("find_attributions: the sentence table has no 'tokens' column")
     lexicon = lexicon or load_attribution_lexicon()
     markers = lexicon.verbs | lexicon.prepositions
     keys = [c for c in ("doc_id", "outlet", "field", "sentence_index") if c in sentences.columns]
@@ -429,30 +257,35 @@ def extract_attributions(
         is_title = field == "title"
         if markers.isdisjoint(tokens) and not (is_title and ":" in tokens):
             continue
-        for attribution in find_attributions(tokens, lexicon, title=is_title):
+        for attribution in match_attributions(tokens, lexicon, title=is_title):
             rows.append((*key, *attribution))
     return pd.DataFrame(rows, columns=[*keys, *ATTRIBUTION_COLUMNS])
-
-
-def article_attributions(
-    articles: pd.DataFrame,
-    fields: Sequence[str] = ("title", "lead", "body"),
-    lexicon: AttributionLexicon | None = None,
-) -> pd.DataFrame:
-    """:func:`extract_attributions` over the sentences of the given article fields."""
-    return extract_attributions(article_sentences(articles, fields), lexicon)
 
 
 # --------------------------------------------------------------------------- comparisons
 
 
-def article_actor_counts(articles: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
+def count_actors(
+    articles: pd.DataFrame,
+    attributions: pd.DataFrame,
+    lexicon: AttributionLexicon | None = None,
+) -> pd.DataFrame:
     """One row per article: attributions with a named actor, and how many per actor type.
 
-    Columns: doc_id, outlet, attributions (markers with a non-empty actor), then one count
-    column per actor type in the lexicon order.  Articles without attributions have zeros.
+    ``lexicon`` must be the one the attributions were found with (default: the shipped
+    lexicon), so that a researcher's own actor types get their columns.  Columns: doc_id,
+    outlet, attributions (markers with a non-empty actor), then one count column per actor
+    type in the lexicon order (and ``other``).  Articles without attributions have zeros.
     """
-    types = [t.name for t in load_attribution_lexicon().types]
+    lexicon = lexicon or load_attribution_lexicon()
+    types = [t.name for t in lexicon.types]
+    types += [OTHER_ACTOR] if OTHER_ACTOR not in types else []
+    unknown = sorted(set(attributions["actor_type"]) - {*types, NO_ACTOR})
+    if unknown:
+        raise ValueError(
+            f"count_actors: actor type(s) {unknown} are not in the lexicon; pass the lexicon "
+            "the attributions were found with"
+        )
     named = attributions[attributions["actor_type"] != NO_ACTOR]
     counts = pd.crosstab(named["doc_id"], named["actor_type"]).reindex(columns=types, fill_value=0)
     table = articles[["doc_id", "outlet"]].reset_index(drop=True).join(counts, on="doc_id")
@@ -461,7 +294,7 @@ def article_actor_counts(articles: pd.DataFrame, attributions: pd.DataFrame) -> 
     return table
 
 
-def actor_type_shares(
+def compare_actor_types(
     counts: pd.DataFrame,
     by: str | Sequence[str] = "outlet",
     *,
@@ -471,7 +304,7 @@ def actor_type_shares(
 ) -> pd.DataFrame:
     """Share of each actor type among named attributions per group, article-bootstrap CIs.
 
-    ``counts`` is :func:`article_actor_counts`.  Columns: the ``by`` columns, actor_type,
+    ``counts`` is :func:`count_actors`.  Columns: the ``by`` columns, actor_type,
     n_units, numerator, denominator, estimate, low, high.
     """
     from arabmedia.stats._bootstrap import bootstrap_ratios
@@ -551,7 +384,7 @@ def evaluate_attribution_gold(
     for row in gold.itertuples(index=False):
         found = {
             a.marker_index: a
-            for a in find_attributions(row.tokens, lexicon, title=row.field == "title")
+            for a in match_attributions(row.tokens, lexicon, title=row.field == "title")
         }
         hit = found.get(row.marker_index)
         start, end, kind = (

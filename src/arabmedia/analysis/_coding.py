@@ -24,14 +24,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from arabmedia.analysis._framing import FrameDictionary
 from arabmedia.io import atomic_write_text
+from arabmedia.lexicons._frames import FrameDictionary
 from arabmedia.stats._agreement import krippendorff_alpha
 from arabmedia.stats._classification import classification_scores
 
 SHEET_ID_COLUMNS = ("doc_id", "url", "outlet", "date")
 #: Values a coder may enter in a frame column; an empty cell means "not coded".
 CODE_VALUES = {"1": 1, "0": 0}
+#: How the codebook marks an indicator's clitic level (see arabmedia.text.surface_forms).
+CLITIC_NOTES = {"full": "", "conjunctions": " (with و/ف only)", "exact": " (exact word)"}
 
 
 class CodingSheetError(ValueError):
@@ -146,9 +148,9 @@ def codebook_markdown(frames: FrameDictionary, *, title: str = "Frame codebook")
         ]
         for indicator in frame.indicators:
             forms = "، ".join(indicator.forms[1:])
-            exact = " (exact word)" if indicator.exact else ""
+            clitics = CLITIC_NOTES[indicator.clitics]
             rationale = indicator.rationale.replace("|", "\\|")
-            lines.append(f"| {indicator.pattern}{exact} | {forms} | {rationale} |")
+            lines.append(f"| {indicator.pattern}{clitics} | {forms} | {rationale} |")
     lines += [
         "",
         "## Matching rule of the dictionary",
@@ -325,7 +327,7 @@ def dictionary_vs_coders(
     """Precision, recall and F1 of the dictionary (frame present = at least one hit)
     against the coders' majority, per frame.
 
-    ``scores`` is :func:`arabmedia.analysis.article_frames` output (doc_id, hits_<frame>)
+    ``scores`` is :func:`arabmedia.analysis.count_frames` output (doc_id, hits_<frame>)
     for the coded texts.  Ties and uncoded cells are left out.  Columns: frame, n_texts,
     n_present (coders say present), then the positive-class row of
     :func:`arabmedia.stats.classification_scores`: precision, precision_low,

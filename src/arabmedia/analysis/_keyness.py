@@ -170,10 +170,26 @@ def log_likelihood(
     return _sorted(table, "g2")
 
 
-def top_terms_each_side(table: pd.DataFrame, score: str, n: int = 15) -> pd.DataFrame:
+def top_terms_each_side(
+    table: pd.DataFrame,
+    score: str,
+    n: int = 15,
+    *,
+    names: tuple[str, str] | None = None,
+    column: str = "outlet",
+) -> pd.DataFrame:
     """The ``n`` highest and ``n`` lowest rows of ``table`` by ``score`` (e.g. z), with a
-    ``side`` column ("a" for the highest, "b" for the lowest); stable order."""
+    ``side`` column ("a" for the highest, "b" for the lowest); stable order.
+
+    With ``names`` (the groups compared as a and b, e.g. two outlets) a ``column`` names
+    each row's side, so a reader of the exported table needs no other record of which
+    group was "a".
+    """
     ordered = table.sort_values([score, "term"], ascending=[False, True], kind="stable")
     high = ordered.head(n).assign(side="a")
     low = ordered[~ordered.index.isin(high.index)].tail(n).iloc[::-1].assign(side="b")
-    return pd.concat([high, low], ignore_index=True)
+    top = pd.concat([high, low], ignore_index=True)
+    if names is not None:
+        first, second = names
+        top.insert(0, column, top["side"].map({"a": first, "b": second}))
+    return top

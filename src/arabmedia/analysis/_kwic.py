@@ -65,7 +65,7 @@ def kwic(
     """Keyword-in-context lines showing the ORIGINAL text around each match.
 
     ``texts`` are the original texts the ``tokens`` were made from (same index, same
-    ``settings``); ``matches`` rows from :func:`match_terms` (filter them first).
+    ``settings``); ``matches`` rows from :func:`find_terms` (filter them first).
     ``window`` tokens (punctuation included) on each side.  When a text's normalized
     tokens cannot be aligned with its original (see :func:`token_spans`) or differ from
     ``tokens``, the line shows normalized tokens and ``original`` is False.
@@ -166,3 +166,30 @@ def collocations(
         ascending=[True, True, False, True],
         kind="stable",
     ).reset_index(drop=True)
+
+
+def kwic_sample(
+    articles: pd.DataFrame,
+    field: str,
+    tokens: pd.Series,
+    matches: pd.DataFrame,
+    *,
+    n: int = 6,
+    seed: int = 0,
+    window: int = 5,
+) -> pd.DataFrame:
+    """KWIC lines of a seeded sample of ``n`` of ``matches`` (filter them first), in one field.
+
+    ``tokens`` are the ``field`` tokens of ``articles`` (same index), ``matches`` rows of
+    :func:`arabmedia.analysis.find_terms`; ``articles`` has doc_id and outlet.  Short windows keep
+    the lines quotable.  Columns: outlet, field, doc_id, variant, left, match, right.
+    """
+    from arabmedia.corpus._articles import article_text
+
+    chosen = matches.sample(min(n, len(matches)), random_state=seed).sort_index()
+    lines = kwic(article_text(articles, [field]), tokens, chosen, window=window)
+    lines["doc_id"] = articles.loc[lines["doc"], "doc_id"].to_numpy()
+    lines["outlet"] = articles.loc[lines["doc"], "outlet"].to_numpy()
+    return lines.assign(field=field)[
+        ["outlet", "field", "doc_id", "variant", "left", "match", "right"]
+    ]

@@ -32,3 +32,20 @@ def overlap_window(
 def month_start(dates: pd.Series) -> pd.Series:
     """The first day of each date's calendar month (the period key of the monthly series)."""
     return pd.to_datetime(dates).dt.to_period("M").dt.to_timestamp()
+
+
+def period_labels(break_date: str) -> tuple[str, str]:
+    """The two period names of :func:`split_periods`: ("before <day>", "from <day>")."""
+    return f"before {break_date}", f"from {break_date}"
+
+
+def split_periods(articles: pd.DataFrame, break_date: str, *, date: str = "date") -> pd.DataFrame:
+    """The dated ``articles`` with a ``period`` column: before ``break_date`` or from it on.
+
+    E.g. Al Mayadeen before and after 7 October 2023.  Period names are
+    :func:`period_labels`; articles without a date are left out; index 0..n-1.
+    """
+    before, after = period_labels(break_date)
+    dated = articles[articles[date].notna()].reset_index(drop=True)
+    later = dated[date] >= pd.Timestamp(break_date)
+    return dated.assign(period=later.map({False: before, True: after}))

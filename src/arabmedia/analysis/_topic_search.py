@@ -225,3 +225,24 @@ def recommend_k(summary: pd.DataFrame) -> int:
         raise ValueError("recommend_k: no K has a score (the grid needs at least two Ks)")
     best = summary["score"].max()
     return int(summary.loc[np.isclose(summary["score"], best), "k"].min())
+
+
+def choose_k(
+    matrix,
+    ks: Sequence[int],
+    seeds: Sequence[int] = (0, 1, 2),
+    *,
+    kinds: Sequence[str] = ("nmf",),
+    n_top: int = 10,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Run the K grid and summarize it: (:func:`summarize_search`'s table, {kind: recommended K}).
+
+    The grid is :func:`search_k` (seeded by ``seeds``); one call gives the diagnostics table a
+    notebook shows and exports together with the K each model kind recommends.
+    """
+    runs = search_k(matrix, ks, seeds, kinds=kinds, n_top=n_top, n_jobs=n_jobs, progress=progress)
+    summary = summarize_search(runs)
+    chosen = {row.kind: int(row.k) for row in summary[summary["recommended"]].itertuples()}
+    return summary, chosen

@@ -22,7 +22,8 @@ those of R's stm ``searchK``, computed on the corpus itself:
 
 :func:`recommend_k` turns the per-K means into one documented choice.  Topics are numbered
 from 1 by decreasing share of the corpus; a researcher names them in ``data/topics/labels.yaml``
-(:func:`load_topic_labels`); unnamed topics are called by their three top terms.
+(:func:`arabmedia.lexicons.load_topic_labels`, which refuses labels given for another
+vocabulary); unnamed topics are called by their three top terms.
 
 Determinism: the same matrix, K and seed give the same topics (NMF with a seeded random
 initialization, LDA with a seeded online EM); nothing is kept between calls.
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,16 +42,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import yaml
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from arabmedia.config import PROJECT_ROOT
+from arabmedia._fingerprint import code_fingerprint
 from arabmedia.io import atomic_path
 
-LABELS_FILE = PROJECT_ROOT / "data" / "topics" / "labels.yaml"
 KINDS = ("nmf", "lda")
 #: gensim's epsilon in its log-ratio measures (topic_coherence.direct_confirmation_measure).
 NPMI_EPSILON = 1e-12
@@ -68,18 +68,20 @@ def stem_types(
 
     Stemming ~10^5 types with the rule segmenter takes seconds to tens of seconds, so with
     ``cache_dir`` the map is stored under ``<cache_dir>/stems/<sha256>.parquet``, keyed by
-    the sorted types, the segmenter's name, the source of :mod:`arabmedia.segment` and the
-    protected-word list: any change selects another file, so a stale map is never read.
+    the sorted types, the segmenter's name and the code fingerprint of the segmenter (its
+    class's module, :mod:`arabmedia.text._segment`, the protected-word list, camel-tools'
+    version): any change selects another file, so a stale map is never read.
     """
     from arabmedia.text import _segment as segment
 
     types = sorted(set(types))
     if cache_dir is None:
         return {token: segmenter.stem(token) for token in types}
+    modules = dict.fromkeys([segment, sys.modules[type(segmenter).__module__]])
+    fingerprint = code_fingerprint(modules, ["camel-tools"], [segment.PROTECTED_WORDS_FILE])
     digest = hashlib.sha256(STEM_CACHE_FORMAT.encode())
     digest.update(str(segmenter.name).encode())
-    for source in (Path(segment.__file__), segment.PROTECTED_WORDS_FILE):
-        digest.update(source.read_bytes())
+    digest.update(fingerprint.encode())
     for token in types:
         digest.update(token.encode("utf-8") + b"\0")
     path = Path(cache_dir) / "stems" / f"{digest.hexdigest()}.parquet"
@@ -339,55 +341,6 @@ def topic_terms(model: TopicModel, corpus: TopicCorpus, n: int = 10) -> pd.DataF
     return pd.DataFrame(rows, columns=["topic", "rank", "term", "surface", "weight"])
 
 
-_LABEL_FIELDS = ("corpus", "model", "k", "seed", "labels")
-
-
-def load_topic_labels(
-    corpus: str,
-    kind: str,
-    k: int,
-    seed: int,
-    path: str | os.PathLike | None = None,
-) -> dict[int, str]:
-    """Researcher-given topic names for one model, from ``data/topics/labels.yaml``.
-
-    The file is a list of entries, each with ``corpus``, ``model`` (nmf or lda), ``k``,
-    ``seed`` and ``labels`` (topic number 1..k → name).  The whole file is checked; an
-    error names the file, the entry and the reason.  A model without an entry gets ``{}``.
-    """
-    path = Path(path or LABELS_FILE)
-    try:
-        entries = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as error:
-        raise ValueError(f"{path}: not valid YAML: {error}") from error
-    entries = entries or []
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: expected a list of entries, got {type(entries).__name__}")
-    found: dict[tuple, dict[int, str]] = {}
-    for number, entry in enumerate(entries, start=1):
-        where = f"{path}: entry {number}"
-        if not isinstance(entry, dict) or set(entry) != set(_LABEL_FIELDS):
-            raise ValueError(f"{where}: expected exactly the keys {list(_LABEL_FIELDS)}")
-        if entry["model"] not in KINDS:
-            raise ValueError(f"{where}: model must be one of {KINDS}, got {entry['model']!r}")
-        for field in ("k", "seed"):
-            if not isinstance(entry[field], int) or isinstance(entry[field], bool):
-                raise ValueError(f"{where}: {field} must be an integer, got {entry[field]!r}")
-        labels = entry["labels"] or {}
-        if not isinstance(labels, dict):
-            raise ValueError(f"{where}: labels must map topic numbers to names")
-        for topic, name in labels.items():
-            if not isinstance(topic, int) or not 1 <= topic <= entry["k"]:
-                raise ValueError(f"{where}: topic {topic!r} is not a number in 1..{entry['k']}")
-            if not isinstance(name, str) or not name.strip():
-                raise ValueError(f"{where}: topic {topic} needs a non-empty name, got {name!r}")
-        key = (str(entry["corpus"]), entry["model"], entry["k"], entry["seed"])
-        if key in found:
-            raise ValueError(f"{where}: a second entry for corpus/model/k/seed {key}")
-        found[key] = {topic: name.strip() for topic, name in labels.items()}
-    return found.get((corpus, kind, int(k), int(seed)), {})
-
-
 def topic_labels(terms: pd.DataFrame, labels: Mapping[int, str], n_terms: int = 3) -> pd.DataFrame:
     """One display label per topic: the researcher's name, else its top ``n_terms`` terms.
 
@@ -465,7 +418,7 @@ def _topic_of(column: str) -> int:
     return int(column.rsplit("_", 1)[1])
 
 
-def topic_prevalence(
+def compare_topics(
     frame: pd.DataFrame,
     by: str | Sequence[str] = (),
     *,
@@ -477,18 +430,19 @@ def topic_prevalence(
 
     ``frame`` is :func:`proportions_frame`'s table (plus the ``by`` columns, e.g. outlet and
     month); all topics share each group's resample (:func:`arabmedia.stats.bootstrap_ratios`).
-    Columns: topic, the ``by`` columns, n_units, estimate, low, high; sorted by topic then
-    ``by``.
+    Columns (the compare contract): the ``by`` columns, topic, n_units, numerator (sum of
+    proportions), denominator (articles), estimate (mean proportion), low, high; sorted by
+    topic then ``by``.
     """
     from arabmedia.stats._bootstrap import bootstrap_ratios
 
     columns = [c for c in frame.columns if c.startswith("topic_")]
     if not columns:
-        raise ValueError("topic_prevalence: the frame has no topic_<n> columns")
+        raise ValueError("compare_topics: the frame has no topic_<n> columns")
     by = [by] if isinstance(by, str) else list(by)
     table = bootstrap_ratios(frame, columns, by, name="topic", n_boot=n_boot, ci=ci, seed=seed)
     table["topic"] = table["topic"].map(_topic_of)
-    return table[["topic", *by, "n_units", "estimate", "low", "high"]]
+    return table
 
 
 def prevalence_change(
@@ -531,3 +485,144 @@ def prevalence_change(
             "high",
         ]
     ]
+
+
+# --------------------------------------------------------------------------- notebook steps
+
+
+def build_topic_corpora(
+    token_lists: Mapping[str, Sequence[Sequence[str]]],
+    articles: Mapping[str, pd.DataFrame],
+    term_map: Mapping[str, str],
+    *,
+    min_df: int | float = 5,
+    max_df: int | float = 0.5,
+    max_terms: int | None = 5000,
+) -> tuple[dict[str, tuple[TopicCorpus, pd.DataFrame]], pd.DataFrame]:
+    """One document-term matrix per named corpus, without the documents left with no term.
+
+    ``token_lists[name]`` and ``articles[name]`` are aligned row by row.  Returns
+    ``{name: (corpus, articles of its rows, index 0..n-1)}`` and a shapes table with columns
+    corpus, documents (before dropping), modelled, terms, term tokens.
+    """
+    corpora, shapes = {}, []
+    for name, lists in token_lists.items():
+        corpus = build_topic_corpus(
+            lists, term_map, min_df=min_df, max_df=max_df, max_terms=max_terms
+        )
+        nonempty = (corpus.matrix.getnnz(axis=1) > 0).nonzero()[0]
+        corpus = TopicCorpus(corpus.matrix[nonempty], corpus.terms, corpus.surface)
+        corpora[name] = (corpus, articles[name].iloc[nonempty].reset_index(drop=True))
+        shapes.append(
+            {
+                "corpus": name,
+                "documents": len(lists),
+                "modelled": corpus.shape[0],
+                "terms": corpus.shape[1],
+                "term tokens": int(corpus.matrix.sum()),
+            }
+        )
+    return corpora, pd.DataFrame(shapes)
+
+
+def topic_titles(labels: pd.DataFrame) -> dict[int, str]:
+    """Figure title of each topic: "label (number)", the number after, as right-to-left reads.
+
+    ``labels`` is :func:`topic_labels`' table.
+    """
+    numbered = labels["label"] + " (" + labels["topic"].astype(str) + ")"
+    return dict(zip(labels["topic"], numbered, strict=True))
+
+
+def fit_topic_model(
+    corpus: TopicCorpus,
+    name: str,
+    kind: str,
+    k: int,
+    seed: int,
+    *,
+    n_top: int = 10,
+) -> tuple[TopicModel, pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Fit one seeded model on the whole corpus and read it: (model, terms, labels, doc_topic).
+
+    ``name`` is the corpus key of the researcher's topic names in ``data/topics/labels.yaml``
+    (read by ``load_topic_labels`` for this kind, K and seed); ``terms`` is :func:`topic_terms`
+    (``n_top`` per topic), ``labels`` :func:`topic_labels`, ``doc_topic`` the documents' topic
+    proportions (documents x K).
+    """
+    from arabmedia.lexicons._topic_labels import load_topic_labels
+
+    model = TopicModel(kind, k, seed).fit(corpus.matrix)
+    terms = topic_terms(model, corpus, n=n_top)
+    names = load_topic_labels(name, kind, k, seed, vocabulary=corpus.terms)
+    return model, terms, topic_labels(terms, names), model.transform(corpus.matrix)
+
+
+def monthly_topic_prevalence(
+    doc_topic: np.ndarray,
+    articles: pd.DataFrame,
+    group: str | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Mean topic proportion per calendar month (and ``group``, e.g. outlet), bootstrapped.
+
+    ``articles`` (doc_id, date, and ``group``) is aligned with ``doc_topic``.  Columns: the
+    compare contract of :func:`compare_topics` with by = [group,] month (month start dates).
+    """
+    data = articles.assign(month=articles["date"].dt.to_period("M").dt.to_timestamp())
+    keep = ["doc_id", "month", *([group] if group else [])]
+    by = [*([group] if group else []), "month"]
+    return compare_topics(
+        proportions_frame(doc_topic, data, keep=keep), by, n_boot=n_boot, seed=seed
+    )
+
+
+def topic_change_at(
+    doc_topic: np.ndarray,
+    articles: pd.DataFrame,
+    event_date: str,
+    labels: pd.DataFrame,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Change in each topic's mean proportion from before ``event_date`` to from it on.
+
+    Articles without a date count as before.  Columns: those of :func:`prevalence_change`,
+    then label (``labels``' name) and topic_label (:func:`topic_titles`).
+    """
+    later = articles["date"] >= pd.Timestamp(event_date)
+    periods = articles.assign(period=later.map({False: "before", True: "after"}))
+    proportions = proportions_frame(doc_topic, periods, keep=["doc_id", "period"])
+    change = prevalence_change(proportions, "period", "before", "after", n_boot=n_boot, seed=seed)
+    change = change.merge(labels[["topic", "label"]], on="topic")
+    change["topic_label"] = change["topic"].map(topic_titles(labels))
+    return change
+
+
+def shared_months(articles: pd.DataFrame, group: str = "outlet") -> np.ndarray:
+    """Boolean mask of the articles dated in a calendar month that every ``group`` covers."""
+    months = articles["date"].dt.to_period("M")
+    shared = set.intersection(*(set(m) for _, m in months.groupby(articles[group])))
+    return months.isin(shared).to_numpy()
+
+
+def outlet_topic_prevalence(
+    doc_topic: np.ndarray,
+    articles: pd.DataFrame,
+    titles: Mapping[int, str],
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Mean topic proportion per outlet (:func:`compare_topics`) plus each topic's title.
+
+    ``articles`` (doc_id, outlet) is aligned with ``doc_topic``; ``titles`` is
+    :func:`topic_titles`.  Columns: the compare contract with by = outlet, then topic_label.
+    """
+    proportions = proportions_frame(doc_topic, articles, keep=["doc_id", "outlet"])
+    table = compare_topics(proportions, "outlet", n_boot=n_boot, seed=seed)
+    table["topic_label"] = table["topic"].map(titles)
+    return table

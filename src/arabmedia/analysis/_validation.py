@@ -29,8 +29,9 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from arabmedia.analysis._framing import FrameDictionary, find_matches
+from arabmedia.analysis._framing import match_frames
 from arabmedia.config import Settings
+from arabmedia.lexicons._frames import FrameDictionary, load_frames
 from arabmedia.stats._agreement import krippendorff_alpha
 from arabmedia.stats._classification import classification_scores
 from arabmedia.text._dtm import make_vectorizer
@@ -104,7 +105,7 @@ def vote_agreement(
     """Agreement among all FIGNEWS annotators from the vote counts, per group.
 
     Columns: the ``by`` columns, task, n_units (posts with >= 2 votes), n_votes,
-    observed_agreement (Fleiss' P-bar: per post, the share of vote pairs that agree,
+    pairwise_agreement (Fleiss' P-bar: per post, the share of vote pairs that agree,
     averaged over posts), alpha (nominal Krippendorff's alpha,
     :func:`arabmedia.stats.krippendorff_alpha` on :func:`votes_long`).
     """
@@ -126,14 +127,14 @@ def vote_agreement(
                 krippendorff_alpha(votes_long(group, task)),
             )
         )
-    names = [*by, "task", "n_units", "n_votes", "observed_agreement", "alpha"]
+    names = [*by, "task", "n_units", "n_votes", "pairwise_agreement", "alpha"]
     return pd.DataFrame(rows, columns=names)
 
 
 def sinalab_agreement(labels: pd.DataFrame, by: str | Sequence[str] = ()) -> pd.DataFrame:
     """Agreement of SinaLab's two annotators (IAA-1 vs IAA-2), where both labelled a post.
 
-    Columns: the ``by`` columns, task (bias, prop), n_units, observed_agreement (share of
+    Columns: the ``by`` columns, task (bias, prop), n_units, raw_agreement (share of
     posts with the same label), alpha (nominal Krippendorff's alpha).  The dataset's own
     documentation reports raw agreement 0.81 (bias) and 0.86 (propaganda).
     """
@@ -153,7 +154,7 @@ def sinalab_agreement(labels: pd.DataFrame, by: str | Sequence[str] = ()) -> pd.
             )
             agreement = float((group[first] == group[second]).mean())
             rows.append((*key, task, len(group), agreement, krippendorff_alpha(long)))
-    return pd.DataFrame(rows, columns=[*by, "task", "n_units", "observed_agreement", "alpha"])
+    return pd.DataFrame(rows, columns=[*by, "task", "n_units", "raw_agreement", "alpha"])
 
 
 def annotator_ceiling(
@@ -289,7 +290,7 @@ def cross_validated_predictions(
     return table
 
 
-def compare_methods(
+def score_methods(
     predictions: pd.DataFrame,
     *,
     n_boot: int = 1000,
@@ -449,7 +450,7 @@ def loaded_language_matches(table: pd.DataFrame, lexicon: FrameDictionary) -> pd
         gold = set().union(*gold_sets)
         detected_sets = [
             {i for i in range(m.start, m.end) if word_flags[i]}
-            for m in find_matches(tokens, lexicon)
+            for m in match_frames(tokens, lexicon)
         ]
         detected = set().union(*detected_sets)
         rows.append(
@@ -542,8 +543,6 @@ def armpro_validation(
 ) -> pd.DataFrame:
     """:func:`loaded_language_scores` of ``lexicon`` (default: the project's loaded-language
     lexicon) on the ArMPro dev paragraphs."""
-    from arabmedia.analysis._framing import load_frames
-
     lexicon = lexicon or load_frames("loaded_language")
     matches = loaded_language_matches(armpro_table(settings), lexicon)
     return loaded_language_scores(matches, n_boot=n_boot, seed=seed)
@@ -569,3 +568,109 @@ def fignews_features(
         scores = frame_scores(tokens, dictionary)
         parts.append(scores[[c for c in scores.columns if c.startswith(prefix)]])
     return pd.concat(parts, axis=1)
+
+
+# --------------------------------------------------------------------------- FIGNEWS pipeline
+
+#: The FIGNEWS tasks and the majority labels each is scored on (the main classes).
+FIGNEWS_CLASSES = {
+    "bias": ("Biased against Palestine", "Biased against Israel", "Unbiased"),
+    "prop": ("Propaganda", "Not Propaganda"),
+}
+
+
+def fignews_agreement(labels: pd.DataFrame) -> pd.DataFrame:
+    """The annotators' own agreement on FIGNEWS: all teams' votes, and SinaLab's two.
+
+    Two different statistics, each in its own column: ``pairwise_agreement``
+    (:func:`vote_agreement`, Fleiss' P-bar over all votes; NaN for SinaLab) and
+    ``raw_agreement`` (:func:`sinalab_agreement`, share of posts with the same label; NaN
+    for the vote counts).  Columns: annotators, task, n_units, n_votes,
+    pairwise_agreement, raw_agreement, alpha.
+    """
+    votes = [vote_agreement(labels, task) for task in TASKS]
+    table = pd.concat(
+        [
+            *(part.assign(annotators="all teams (vote counts)") for part in votes),
+            sinalab_agreement(labels).assign(annotators="SinaLab's two annotators"),
+        ],
+        ignore_index=True,
+    )
+    columns = ["n_units", "n_votes", "pairwise_agreement", "raw_agreement", "alpha"]
+    return table[["annotators", "task", *columns]]
+
+
+def fignews_term_agency_features(
+    posts: pd.DataFrame, tokens: pd.Series, term_sets
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Terminology and agency features of FIGNEWS posts, aligned with ``posts``.
+
+    Returns (terms, agency): ``term_<variant>`` columns (mentions per 1,000 words, from
+    :func:`arabmedia.analysis.count_terms`) and ``agency_<label>`` columns (casualty
+    sentences per class, from :func:`arabmedia.analysis.count_agency`).
+    """
+    from arabmedia.analysis._agency import (
+        CASUALTY_LABELS,
+        article_sentences,
+        count_agency,
+        find_agency,
+    )
+    from arabmedia.analysis._terminology import count_terms, find_terms
+
+    counts = count_terms(tokens, find_terms(tokens, term_sets), term_sets)
+    counts["rate"] = 1000 * counts["count"] / counts["words"].clip(lower=1)
+    terms = counts.pivot(index="doc", columns="variant", values="rate").add_prefix("term_")
+    posts = posts.assign(outlet="FIGNEWS")
+    agency = count_agency(posts, find_agency(article_sentences(posts, ["body"])))
+    agency = agency[list(CASUALTY_LABELS)].set_axis(posts.index).add_prefix("agency_")
+    return terms, agency
+
+
+def fignews_cross_validation(
+    labels: pd.DataFrame,
+    features: pd.DataFrame,
+    extended: pd.DataFrame,
+    tokens: pd.Series,
+    *,
+    classes: dict[str, Sequence[str]] | None = None,
+    n_splits: int = 5,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Every method against the FIGNEWS majority labels, per task, on the same folds.
+
+    Methods: majority_class, features (frame dictionaries: ``features``), extended (any
+    wider feature table, e.g. frames + terms + agency), tfidf (``tokens``), and ceiling
+    (:func:`annotator_ceiling`, fold "pooled").  Only posts whose majority label is one of
+    the task's ``classes`` (default :data:`FIGNEWS_CLASSES`) are scored.  Returns the
+    :func:`score_methods` table with ``task`` and ``n_classes`` columns added.
+    """
+    scored = []
+    for task, keep in (classes or FIGNEWS_CLASSES).items():
+        mask = labels[f"{task}_majority"].isin(keep)
+        truth = labels.loc[mask, f"{task}_majority"]
+        predictions = cross_validated_predictions(
+            truth, features=features[mask], tokens=tokens[mask], n_splits=n_splits, seed=seed
+        )
+        wider = cross_validated_predictions(
+            truth, features=extended[mask], n_splits=n_splits, seed=seed
+        )
+        predictions.insert(4, "extended", wider["features"])  # the same folds: same seed
+        methods = score_methods(predictions, n_boot=n_boot, seed=seed)
+        ceiling = annotator_ceiling(labels, task, classes=list(keep), n_boot=n_boot, seed=seed)
+        methods = pd.concat([methods, ceiling.assign(method="ceiling", fold="pooled")])
+        scored.append(methods.assign(task=task, n_classes=len(keep)))
+    return pd.concat(scored, ignore_index=True)
+
+
+def pooled_macro_f1(scored: pd.DataFrame) -> pd.DataFrame:
+    """The pooled macro-F1 rows of :func:`fignews_cross_validation`, with the fold range.
+
+    Columns: those of the table, plus fold_min and fold_max (the lowest and highest
+    per-fold macro F1 of the method; NaN for the ceiling, which has no folds).
+    """
+    macro = scored[scored["label"] == "macro"]
+    pooled = macro[macro["fold"] == "pooled"]
+    per_fold = macro[macro["fold"] != "pooled"].groupby(["task", "method"])["f1"]
+    spread = per_fold.agg(fold_min="min", fold_max="max")
+    return pooled.join(spread, on=["task", "method"]).reset_index(drop=True)

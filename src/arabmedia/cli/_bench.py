@@ -180,6 +180,7 @@ def _scaling_step(step: str, factor: int, root: str) -> dict:
     """
     from arabmedia import analysis as terminology
     from arabmedia import analysis as topics
+    from arabmedia import lexicons
     from arabmedia.analysis import _agency as agency
     from arabmedia.analysis import _framing as framing
     from arabmedia.config import load_settings
@@ -214,16 +215,16 @@ def _scaling_step(step: str, factor: int, root: str) -> dict:
         tokens = _replicate_tokens(article_tokens(mayadeen, fields, settings), factor)
         tokens.index = articles.index
         if step == "terms":
-            term_sets = terminology.load_term_sets()
+            term_sets = lexicons.load_term_sets()
 
             def run():
-                matches = terminology.match_terms(tokens, term_sets)
-                return terminology.term_counts(tokens, matches, term_sets)
+                matches = terminology.find_terms(tokens, term_sets)
+                return terminology.count_terms(tokens, matches, term_sets)
         elif step == "frames":
-            frames = framing.load_frames()
-            run = lambda: framing.article_frames(articles, tokens, frames)  # noqa: E731
+            frames = lexicons.load_frames()
+            run = lambda: framing.count_frames(articles, tokens, frames)  # noqa: E731
         elif step == "agency":
-            run = lambda: agency.casualty_sentences(articles, fields)  # noqa: E731
+            run = lambda: agency.find_casualty_sentences(articles, fields)  # noqa: E731
         elif step == "topics":
             segmenter = make_segmenter("auto", warn=False)
             term_map = topics.build_term_map(

@@ -8,17 +8,28 @@ from pathlib import Path
 
 import pandas as pd
 
+from arabmedia._fingerprint import code_fingerprint
 from arabmedia.config import Settings
 from arabmedia.corpus._loading import load_corpora
 from arabmedia.io import atomic_path
 
 ARTICLE_CACHE_FORMAT = "articles-v1"
+#: Libraries the readers and the dedup step call (parsing, HTML extraction, MinHash).
+ARTICLE_LIBRARIES = ("datasketch", "openpyxl", "pandas", "pyarrow", "trafilatura")
+
+
+def _reading_code_fingerprint() -> str:
+    """Fingerprint of the code that reads, cleans and deduplicates articles (see
+    :func:`arabmedia._fingerprint.code_fingerprint`)."""
+    from arabmedia.corpus import _articles, _dates, _dedup, _loading, _readers, _schema
+
+    modules = [_schema, _dates, _readers, _loading, _dedup, _articles]
+    return code_fingerprint(modules, ARTICLE_LIBRARIES)
 
 
 def _article_cache_key(names: Sequence[str], settings: Settings, near: bool) -> str:
     """sha256 over the corpus names, their files (manifest sha256, size, mtime), the
-    outlets mapping, ``near`` and the source of the reading and dedup code."""
-    from arabmedia.corpus import _dedup as dedup
+    outlets mapping, ``near`` and the fingerprint of the reading and dedup code."""
     from arabmedia.corpus._manifest import load_manifest
 
     manifest = load_manifest(settings.manifest)
@@ -28,8 +39,7 @@ def _article_cache_key(names: Sequence[str], settings: Settings, near: bool) -> 
         for entry in manifest.corpus(name).files:
             stat = entry.local_path(settings.raw_dir).stat()
             digest.update(f"{entry.path}|{entry.sha256}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    for module_file in (__file__, dedup.__file__):
-        digest.update(Path(module_file).read_bytes())
+    digest.update(_reading_code_fingerprint().encode())
     return digest.hexdigest()
 
 

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from arabmedia.corpus._dates import (
     UNKNOWN_WHEN,
@@ -83,12 +85,17 @@ def _json_error(error: json.JSONDecodeError, utf8_problem: str | None) -> str:
     return f"{reason}; file also has {utf8_problem}" if utf8_problem else reason
 
 
+_TOO_DEEP = "JSON nested too deeply to read"
+
+
 def _json_list_records(path: Path, _options: _Options) -> _FileRecords:
     text, problem = _decode(path.read_bytes())
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise RecordError(_json_error(error, problem)) from error
+    except RecursionError as error:
+        raise RecordError(_TOO_DEEP) from error
     if not isinstance(data, list):
         raise RecordError(f"expected a JSON list of records, found {type(data).__name__}")
     return _FileRecords(enumerate(data), problem)
@@ -104,6 +111,8 @@ def _jsonl_records(path: Path, _options: _Options) -> _FileRecords:
             records.append((number, json.loads(line)))
         except json.JSONDecodeError as error:
             records.append((number, _Unreadable(_json_error(error, problem))))
+        except RecursionError:
+            records.append((number, _Unreadable(_TOO_DEEP)))
     return _FileRecords(records, problem)
 
 
@@ -147,7 +156,10 @@ def _whole_bytes_record(path: Path, _options: _Options) -> _FileRecords:
 
 def _fignews_table_records(path: Path, _options: _Options) -> _FileRecords:
     if path.suffix.lower() == ".xlsx":
-        table = pd.read_excel(path, dtype=str).fillna("")
+        try:
+            table = pd.read_excel(path, dtype=str).fillna("")
+        except (zipfile.BadZipFile, InvalidFileException) as error:
+            raise RecordError(f"unreadable Excel file: {error}") from error
         problem = None
     else:
         text, problem = _decode(path.read_bytes())
@@ -225,7 +237,7 @@ def _almayadeen_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
     if body.lstrip().startswith("{"):
         try:
             nested = json.loads(body)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             nested = None
         if isinstance(nested, dict):
             record = {**nested, **{k: v for k, v in record.items() if v not in (None, "")}}

@@ -1,7 +1,9 @@
 """Read raw corpus files into one article table plus a table of rejected records.
 
 Every record read ends up in exactly one of the two tables (read = loaded + rejected):
-bad data never raises and is never dropped silently.  Duplicates are kept; collapsing
+bad data never raises and is never dropped silently.  A bug in a reader does raise: only
+data errors (``RecordError``, and ValueError, OverflowError, OSError, pyarrow errors from
+the parsing libraries) become reject rows.  Duplicates are kept; collapsing
 them is the dedup step's job, so ``doc_id`` is unique only after dedup.
 
 Article table columns, in this order:
@@ -98,19 +100,11 @@ NO_OUTLET = "no outlet given: pass outlet=..."
 BEIRUT = "Asia/Beirut"
 
 
-# Errors that bad data can provoke anywhere in parsing; turned into reject rows.
-_DATA_ERRORS = (
-    ValueError,
-    TypeError,
-    KeyError,
-    IndexError,
-    AttributeError,
-    OverflowError,
-    RecursionError,
-    SyntaxError,
-    OSError,
-    pyarrow.ArrowException,
-)
+# Errors that bad data provokes in the parsing libraries (json, csv/Parquet/Excel readers,
+# dates, text decoding); turned into reject rows.  TypeError, KeyError, IndexError and
+# AttributeError are not among them: a reader turns a missing field or a wrong type into a
+# RecordError itself, so these only come from a bug in the reader and must crash the read.
+_DATA_ERRORS = (ValueError, OverflowError, OSError, pyarrow.ArrowException)
 
 
 class RecordError(ValueError):

@@ -2,10 +2,82 @@
 
 The default lexicons are data files shipped inside the package (``lexicons/data``), so an
 installed wheel finds them from any working directory; a researcher passes their own files
-to the loaders instead.
+to the loaders instead.  Every file is validated by one pydantic schema layer (unknown keys
+are errors, every entry needs its rationale) and every problem is a :class:`LexiconError`
+naming the file, the entry and the reason.  Entries are expanded into the surface forms
+they match by :func:`arabmedia.text.surface_forms`, the same rule in every lexicon.
 """
 
+from arabmedia.lexicons._agency import (
+    AGENCY_DIR,
+    TRIGGER_KINDS,
+    AgencyLexicon,
+    load_agency_lexicon,
+)
+from arabmedia.lexicons._attribution import (
+    ATTRIBUTION_DIR,
+    GLUED_NAME_MIN,
+    TIME_WORDS,
+    ActorType,
+    AttributionLexicon,
+    load_attribution_lexicon,
+)
 from arabmedia.lexicons._errors import LexiconError
+from arabmedia.lexicons._frames import (
+    DEFAULT_FRAMES,
+    FRAME_FILES,
+    FRAMES_DIR,
+    Frame,
+    FrameDictionary,
+    Indicator,
+    load_frames,
+)
 from arabmedia.lexicons._resources import LEXICON_DIR
+from arabmedia.lexicons._terms import (
+    TERMS_DIR,
+    Concept,
+    TermSets,
+    Variant,
+    load_term_sets,
+    parse_term_sets,
+    term_sets_from_terms,
+)
+from arabmedia.lexicons._topic_labels import (
+    TOPIC_LABELS_FILE,
+    TopicLabelEntry,
+    load_topic_labels,
+    vocabulary_fingerprint,
+)
 
-__all__ = ["LEXICON_DIR", "LexiconError"]
+__all__ = [
+    "AGENCY_DIR",
+    "ATTRIBUTION_DIR",
+    "DEFAULT_FRAMES",
+    "FRAMES_DIR",
+    "FRAME_FILES",
+    "GLUED_NAME_MIN",
+    "LEXICON_DIR",
+    "TERMS_DIR",
+    "TIME_WORDS",
+    "TOPIC_LABELS_FILE",
+    "TRIGGER_KINDS",
+    "ActorType",
+    "AgencyLexicon",
+    "AttributionLexicon",
+    "Concept",
+    "Frame",
+    "FrameDictionary",
+    "Indicator",
+    "LexiconError",
+    "TermSets",
+    "TopicLabelEntry",
+    "Variant",
+    "load_agency_lexicon",
+    "load_attribution_lexicon",
+    "load_frames",
+    "load_term_sets",
+    "load_topic_labels",
+    "parse_term_sets",
+    "term_sets_from_terms",
+    "vocabulary_fingerprint",
+]

@@ -12,8 +12,18 @@ from arabmedia.plot._charts import (
 from arabmedia.plot._export import (
     FIGURE_INDEX_COLUMNS,
     export_figure,
+    export_figure_and_table,
     export_table,
     figure_index_markdown,
+)
+from arabmedia.plot._figures import (
+    ZERO_LINE,
+    dot_plot_figure,
+    k_diagnostics_figure,
+    time_series_figure,
+    topic_change_figure,
+    topic_prevalence_figure,
+    topic_terms_figure,
 )
 from arabmedia.plot._style import (
     COLUMN_WIDTHS,
@@ -37,13 +47,17 @@ __all__ = [
     "GAP_COLOR",
     "NEUTRAL_COLOR",
     "PALETTE",
+    "ZERO_LINE",
     "bar_counts",
     "dot_plot_ci",
+    "dot_plot_figure",
     "export_figure",
+    "export_figure_and_table",
     "export_table",
     "facet_time_series",
     "figure_index_markdown",
     "figure_size",
+    "k_diagnostics_figure",
     "keyness_plot",
     "metric_panels",
     "outlet_colors",
@@ -51,5 +65,9 @@ __all__ = [
     "paper_style",
     "term_panels",
     "time_series",
+    "time_series_figure",
+    "topic_change_figure",
+    "topic_prevalence_figure",
+    "topic_terms_figure",
     "use_paper_style",
 ]

@@ -19,6 +19,7 @@ from arabmedia.plot._style import (
     _STABLE_METADATA,
     FIGURE_FORMATS,
     _export_params,
+    use_paper_style,
 )
 
 
@@ -144,6 +145,21 @@ def export_table(
 
 
 FIGURE_INDEX_COLUMNS = ("figure", "file", "shows", "data", "dates", "notebook")
+
+
+def export_figure_and_table(
+    fig: Figure, table: pd.DataFrame, name: str, *, folders, table_name: str | None = None
+) -> list[Path]:
+    """Write ``fig`` and the ``table`` it draws under one ``name``; return the paths written.
+
+    ``folders`` is anything with ``figures_dir`` and ``tables_dir`` (the project settings);
+    ``table_name`` names the table when it differs from the figure's name.  The figure is
+    saved as by :func:`export_figure` (in the paper style), the table as by
+    :func:`export_table`, so a notebook step ends in one call.
+    """
+    with use_paper_style():
+        paths = export_figure(fig, name, figures_dir=folders.figures_dir)
+    return paths + export_table(table, table_name or name, tables_dir=folders.tables_dir)
 
 
 def figure_index_markdown(entries: pd.DataFrame, title: str = "Figures") -> str:

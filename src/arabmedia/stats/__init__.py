@@ -10,8 +10,10 @@ from arabmedia.stats._association import (
 from arabmedia.stats._bootstrap import (
     BATCH_REPLICATES,
     bootstrap_difference,
+    bootstrap_differences,
     bootstrap_ratio,
     bootstrap_ratios,
+    with_interval,
 )
 from arabmedia.stats._classification import (
     classification_scores,
@@ -20,10 +22,12 @@ from arabmedia.stats._classification import (
 __all__ = [
     "BATCH_REPLICATES",
     "bootstrap_difference",
+    "bootstrap_differences",
     "bootstrap_ratio",
     "bootstrap_ratios",
     "classification_scores",
     "g2_2x2",
     "krippendorff_alpha",
     "williams_q",
+    "with_interval",
 ]

@@ -227,3 +227,55 @@ def bootstrap_difference(
         "high",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def bootstrap_differences(
+    frame: pd.DataFrame,
+    numerators: Sequence[str],
+    between: str,
+    first: Hashable,
+    second: Hashable,
+    *,
+    name: str = "measure",
+    denominator: str | None = None,
+    scale: float = 1.0,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`bootstrap_difference` of each of several numerators, one table.
+
+    E.g. the change of each agency class's share from one outlet (or period) to the
+    other.  Each numerator gives the numbers :func:`bootstrap_difference` gives alone.
+    Columns: ``name`` (the numerator), then the :func:`bootstrap_difference` columns.
+    """
+    parts = [
+        bootstrap_difference(
+            frame,
+            numerator,
+            between,
+            first,
+            second,
+            denominator=denominator,
+            scale=scale,
+            n_boot=n_boot,
+            ci=ci,
+            seed=seed,
+        ).assign(**{name: numerator})
+        for numerator in numerators
+    ]
+    table = pd.concat(parts, ignore_index=True)
+    return table[[name, *table.columns[:-1]]]
+
+
+def with_interval(
+    table: pd.DataFrame,
+    value: str = "estimate",
+    low: str = "low",
+    high: str = "high",
+    *,
+    digits: int = 3,
+) -> list[str]:
+    """ "estimate [low, high]" strings of a table's rows, for reading (tables keep numbers)."""
+    cells = zip(table[value], table[low], table[high], strict=True)
+    return [f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]" for v, lo, hi in cells]

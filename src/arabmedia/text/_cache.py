@@ -1,9 +1,10 @@
 """Cached tokens of a corpus, keyed by a hash of the texts and of the settings.
 
 Tokenizing 10^5 articles takes seconds to minutes; notebooks rerun often.  The
-cache file name is the sha256 of (cache format, tokenizer settings, every
-document's id and text), so changing any text or any setting selects another
-file and a stale cache can never be read.  Files are Parquet (doc_id, tokens)
+cache file name is the sha256 of (cache format, tokenizer settings, the code
+fingerprint of the normalizer/tokenizer and the libraries it calls, every
+document's id and text), so changing any text, setting or line of that code
+selects another file and a stale cache can never be read.  Files are Parquet (doc_id, tokens)
 written atomically: an interrupted run leaves no cache file behind.
 """
 
@@ -18,17 +19,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from arabmedia._fingerprint import code_fingerprint
 from arabmedia.config import Settings
 from arabmedia.io import atomic_path
+from arabmedia.text import _normalize
 from arabmedia.text._normalize import DEFAULT_SETTINGS, NormalizeSettings, tokenize_many
 
 CACHE_FORMAT = "tokens-v1"
+#: Libraries whose code or data shape the tokens (fast path and camel-tools reference).
+TOKENIZER_LIBRARIES = ("camel-tools", "emoji", "numpy", "regex")
 
 
 def cache_key(doc_ids: Sequence[str], texts: Sequence[str], settings: NormalizeSettings) -> str:
-    """sha256 over the format, the settings and every (doc_id, text) pair in order."""
+    """sha256 over the format, the settings, the tokenizer code and every (doc_id, text)."""
     digest = hashlib.sha256(CACHE_FORMAT.encode())
     digest.update(repr(sorted(asdict(settings).items())).encode())
+    digest.update(code_fingerprint([_normalize], TOKENIZER_LIBRARIES).encode())
     for doc_id, text in zip(doc_ids, texts, strict=True):
         for part in (doc_id, text):
             encoded = part.encode("utf-8")

@@ -6,10 +6,11 @@ Two backends share one small interface (``.name``, ``.segment(token)``, ``.stem(
   scheme and its lemmas.  It needs camel-tools' morphology data, which cannot be downloaded
   here; :func:`camel_data_available` checks for it on disk without importing anything that
   would try to download it.
-* :class:`RuleSegmenter` - an offline fallback: proclitics (و ف ب ل ك س + ال), pronoun
-  enclitics and a Larkey-style light stemmer, guarded by minimum stem lengths and by the
-  protected-word list ``lexicons/data/protected_words.txt`` (names, key terms and stems whose first
-  letter looks like a clitic).
+* :class:`RuleSegmenter` - an offline fallback: proclitics (و ف ب ل ك س + ال) and pronoun
+  enclitics from the one clitic table (:mod:`arabmedia.text._clitics`), and a Larkey-style
+  light stemmer, guarded by minimum stem lengths and by the protected-word list
+  ``lexicons/data/protected_words.txt`` (names, key terms and stems whose first letter looks
+  like a clitic).
 
 Tokens are expected in the project's default normalization (NFKC, no diacritics or tatweel,
 أ إ آ ٱ → ا, ى → ي, ة → ه).  Segments follow camel-tools' D3 style: proclitics end in ``+``,
@@ -31,21 +32,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from arabmedia.lexicons._resources import LEXICON_DIR
+from arabmedia.text._clitics import (
+    ARTICLE,
+    CONJUNCTIONS,
+    FUTURE,
+    HOST_ENCLITICS,
+    OPEN_CLASS_ENCLITICS,
+    PROCLITIC_CHAINS,
+)
 
 PROTECTED_WORDS_FILE = LEXICON_DIR / "protected_words.txt"
 PROTECTED_KINDS = ("frozen", "stem", "function")
 
 ARABIC_LETTERS = frozenset("ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي")
 
-CONJUNCTIONS = ("", "و", "ف")
-PARTICLES = ("", "ب", "ل", "ك", "س")
 IMPERFECT_PREFIXES = ("ي", "ت", "ن")
-
-# Enclitic pronouns the rules split off open-class words, longest first.  ك كم كن ي and نا are
-# split only after closed-class hosts: on open-class words they are far more often stem
-# letters, the nisba ي, or tanween after ن (امنا، مواطنا) than pronouns in news text.
-OPEN_CLASS_ENCLITICS = ("هما", "هم", "هن", "ها")
-HOST_ENCLITICS = ("هما", "كما", "هم", "هن", "ها", "كم", "كن", "نا", "ني", "ه", "ك", "ي")
 
 # Closed-class words that take pronoun enclitics: فيها = في +ها, عليه = علي +ه.
 # fmt: off
@@ -130,25 +131,6 @@ def load_protected_words(path: str | os.PathLike | None = None) -> ProtectedWord
     )
 
 
-def _proclitic_chains() -> list[tuple[tuple[str, ...], str]]:
-    """Every allowed proclitic sequence as (clitics, written prefix), longest prefix first."""
-    chains = []
-    for conjunction in CONJUNCTIONS:
-        for particle in PARTICLES:
-            for article in ("", "ال"):
-                if particle == "س" and article:
-                    continue  # the future particle precedes verbs, never the article
-                clitics = tuple(c for c in (conjunction, particle, article) if c)
-                written = conjunction + (
-                    "لل" if particle == "ل" and article else particle + article
-                )
-                chains.append((clitics, written))
-    return sorted(chains, key=lambda chain: -len(chain[1]))
-
-
-PROCLITIC_CHAINS = tuple(_proclitic_chains())
-
-
 class RuleSegmenter:
     """Rule-based clitic splitter and light stemmer that needs no external data.
 
@@ -191,7 +173,7 @@ class RuleSegmenter:
         if not token or not set(token) <= ARABIC_LETTERS:
             return (), token, ""
         clitics, remainder = self._split_proclitics(token)
-        if "ال" in clitics or self._protected_root(remainder) == remainder:
+        if ARTICLE in clitics or self._protected_root(remainder) == remainder:
             return clitics, remainder, ""
         stem, enclitic = self._split_enclitic(remainder)
         return clitics, stem, enclitic
@@ -215,9 +197,9 @@ class RuleSegmenter:
     def _valid_remainder(self, clitics: tuple[str, ...], remainder: str) -> bool:
         if not clitics:
             return True
-        if clitics[-1] == "ال":
+        if clitics[-1] == ARTICLE:
             return len(remainder) >= 2
-        if clitics[-1] == "س":
+        if clitics[-1] == FUTURE:
             return len(remainder) >= 3 and remainder.startswith(IMPERFECT_PREFIXES)
         if clitics[-1] in CONJUNCTIONS and remainder in PRONOUN_WORDS:
             return True

@@ -1,0 +1,130 @@
+"""Whole figures of the notebooks: one call takes a table and returns the styled figure.
+
+Each builder draws one of the chart types of :mod:`arabmedia.plot._charts` inside
+:func:`use_paper_style` and sets its axis labels, so a notebook cell is a table and a call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from arabmedia.plot._charts import (
+    dot_plot_ci,
+    facet_time_series,
+    metric_panels,
+    term_panels,
+    time_series,
+)
+from arabmedia.plot._style import use_paper_style
+
+ZERO_LINE = {"color": "#666666", "linewidth": 0.6}
+"""Line properties of the zero line of a difference plot."""
+
+K_DIAGNOSTICS = ("coherence", "exclusivity", "stability", "perplexity")
+
+
+def dot_plot_figure(
+    table: pd.DataFrame,
+    label: str,
+    value: str = "estimate",
+    low: str = "low",
+    high: str = "high",
+    group: str | None = None,
+    *,
+    xlabel: str = "",
+    xlim: tuple[float, float] | None = None,
+    title: str | None = None,
+    title_size: float | None = None,
+    zero_line: bool | Mapping[str, object] = False,
+) -> Figure:
+    """:func:`dot_plot_ci` of ``table`` (estimates with intervals) with its axis labels.
+
+    ``zero_line`` draws a vertical line at 0 (True: :data:`ZERO_LINE`, or a mapping of line
+    properties), for differences.  ``title_size`` is the title's font size (default: style).
+    """
+    with use_paper_style():
+        fig, ax = dot_plot_ci(table, label, value, low, high, group=group)
+        if zero_line:
+            ax.axvline(0, **(ZERO_LINE if zero_line is True else dict(zero_line)))
+        ax.set_xlabel(xlabel)
+        if xlim is not None:
+            ax.set_xlim(xlim)
+        if title is not None:
+            ax.set_title(title, **({} if title_size is None else {"fontsize": title_size}))
+    return fig
+
+
+def time_series_figure(
+    table: pd.DataFrame,
+    date: str,
+    value: str,
+    group: str,
+    low: str | None = None,
+    high: str | None = None,
+    *,
+    freq: str | None = None,
+    shade_gaps: bool = False,
+    title: str | None = None,
+    ylabel: str = "",
+    ylim: tuple[float, float] | None = None,
+) -> Figure:
+    """:func:`time_series` of ``table`` (one row per group and period) with its labels."""
+    with use_paper_style():
+        fig, ax = time_series(
+            table, date, value, group, low, high, freq=freq, shade_gaps=shade_gaps
+        )
+        if title is not None:
+            ax.set_title(title)
+        ax.set_ylabel(ylabel)
+        ax.set_xlabel("")
+        if ylim is not None:
+            ax.set_ylim(ylim)
+    return fig
+
+
+def k_diagnostics_figure(summary: pd.DataFrame, chosen: Mapping[str, int]) -> Figure:
+    """Panels of the K grid's diagnostics (``summarize_search`` table), chosen K per kind marked."""
+    with use_paper_style():
+        fig, _ = metric_panels(
+            summary.rename(columns=lambda c: c.replace("_mean", "")),
+            "k",
+            list(K_DIAGNOSTICS),
+            group="kind",
+            highlight=dict(chosen),
+        )
+    return fig
+
+
+def topic_terms_figure(terms: pd.DataFrame, titles: Mapping[int, str]) -> Figure:
+    """One panel per topic of its top terms (``topic_terms`` table), titled by ``titles``."""
+    with use_paper_style():
+        fig, _ = term_panels(terms, "topic", "surface", "weight", titles=dict(titles))
+    return fig
+
+
+def topic_prevalence_figure(
+    table: pd.DataFrame,
+    titles: Mapping[int, str],
+    group: str | None = None,
+    *,
+    marker: object | None = None,
+) -> Figure:
+    """Monthly topic prevalence (``monthly_topic_prevalence`` table), one panel per topic."""
+    with use_paper_style():
+        fig, _ = facet_time_series(
+            table, "month", "estimate", "topic", "low", "high",
+            group=group, titles=dict(titles), marker=marker,
+        )  # fmt: skip
+    return fig
+
+
+def topic_change_figure(change: pd.DataFrame, xlabel: str) -> Figure:
+    """Change of each topic's share in percentage points (``topic_change_at`` table), sorted."""
+    points = change.assign(**{c: 100 * change[c] for c in ["difference", "low", "high"]})
+    points = points.sort_values("difference", kind="stable")
+    return dot_plot_figure(
+        points, "topic_label", "difference", "low", "high", xlabel=xlabel, zero_line=True
+    )
