@@ -273,5 +273,50 @@ def test_gold_set_resolves_and_the_classifier_beats_a_floor():
     assert (gold["note"].str.split().str.len() <= 4).all()
     scores, _ = agency.evaluate_gold(gold[gold["split"] == "test"], n_boot=100)
     macro = scores.set_index("label").loc["macro"]
-    # a floor well below the measured held-out figures: fails if a rule change breaks a class
-    assert macro["f1"] >= 0.7
+    # measured held-out macro F1 0.810 (128 sentences): the floor sits just below it
+    assert macro["f1"] >= 0.80
+
+
+def test_agency_step_from_sentences_to_shares_and_change():
+    articles = fixture_articles().assign(lead="", period=["p1", "p1", "p2", "p2"])
+    body_tokens = pd.Series([tokenize(text) for text in articles["body"]])
+    has_word = agency.has_casualty_word(body_tokens, LEXICON)
+    assert has_word.tolist() == [True, False, True, False]  # إصابة is a trigger form
+    sentences = agency.agency_sentences(articles, ["title"], articles[has_word.to_numpy()])
+    direct = pd.concat(
+        [
+            agency.article_sentences(articles, ["title"]),
+            agency.article_sentences(articles[has_word.to_numpy()], ["body"]),
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(sentences, direct)
+    classified = agency.find_agency(sentences, LEXICON)
+    titles = agency.casualty_counts(articles, classified, ["title"], keep=[True, True, True, False])
+    assert titles["doc_id"].tolist() == ["a:1", "b:1"]  # a:2 has none, b:2 is not kept
+    assert titles["perpetrator_named"].tolist() == [1, 0]
+    assert titles["agentless"].tolist() == [0, 1]
+    bodies = agency.casualty_counts(articles, classified, ["body"], carry=["period"])
+    assert bodies["doc_id"].tolist() == ["a:1"] and bodies["period"].tolist() == ["p1"]
+    assert bodies["casualty"].tolist() == [2]  # the شابا killing and استشهد آخر
+    every = agency.casualty_counts(articles, classified, ["title"], carry=["period"])
+    change = agency.compare_agency_change(every, "period", "p1", "p2", n_boot=50, seed=0)
+    assert change["label"].tolist() == list(agency.CASUALTY_LABELS)
+    named = change.set_index("label").loc["perpetrator_named"]
+    assert named["estimate_first"] == 1.0
+    # p2: b:1 agentless, b:2 cause_without_actor (غارة): no perpetrator
+    assert named["estimate_second"] == 0.0 and named["difference"] == -1.0
+
+
+def test_evaluate_gold_splits_scores_each_split_alone():
+    sentences = agency.article_sentences(fixture_articles(), ["title"])
+    gold = sentences.assign(
+        label=["perpetrator_named", "not_casualty", "agentless", "agentless"],
+        split=["dev", "dev", "test", "test"],
+    )
+    table = agency.evaluate_gold_splits(gold, LEXICON, n_boot=20, seed=0)
+    assert table.columns[0] == "split" and set(table["split"]) == {"dev", "test"}
+    for split in ("dev", "test"):
+        direct = agency.evaluate_gold(gold[gold["split"] == split], LEXICON, n_boot=20)[0]
+        got = table[table["split"] == split].drop(columns="split").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, direct)

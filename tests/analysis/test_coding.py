@@ -187,3 +187,31 @@ def test_sheet_list_uses_file_stems_and_rejects_unreadable_files(tmp_path, frame
         read_coding_sheets([tmp_path / "none.csv"], frames)
     alone = coder_agreement(codes[codes["coder"] == "c1"])
     assert alone["n_units"].tolist() == [0, 0] and alone["alpha"].isna().all()
+
+
+def test_prepare_coding_and_coding_results_equal_the_single_steps(frames, tmp_path):
+    from arabmedia.analysis import coding_results, prepare_coding
+
+    table = articles()
+    sample, written = prepare_coding(table, frames, tmp_path / "coding", 1, text_field="title")
+    pd.testing.assert_frame_equal(sample, coding_sample(table, 1, seed=0))
+    assert [path.name for path in written] == ["coding_sheet.csv", "codebook.md"]
+    assert written[1].read_text(encoding="utf-8") == codebook_markdown(frames)
+    sheet = pd.read_csv(written[0], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert sheet["doc_id"].tolist() == sample["doc_id"].tolist()
+    assert sheet["text"].tolist() == sample["title"].tolist()
+    paths = {}
+    for coder, war in (("A", "1"), ("B", "0"), ("C", "1")):
+        filled = sheet.assign(war=war, aid="0")
+        paths[coder] = tmp_path / f"{coder}.csv"
+        filled.to_csv(paths[coder], index=False)
+    tokens = pd.Series([tokenize(title) for title in table["title"]])
+    scores = count_frames(table, tokens, frames)
+    agreement, accuracy = coding_results(paths, frames, sample, scores, n_boot=20, seed=0)
+    codes = read_coding_sheets(paths, frames, expected_ids=sample["doc_id"])
+    pd.testing.assert_frame_equal(agreement, coder_agreement(codes))
+    in_sample = scores[scores["doc_id"].isin(set(sample["doc_id"]))]
+    direct = dictionary_vs_coders(codes, in_sample, frames, n_boot=20, seed=0)
+    pd.testing.assert_frame_equal(accuracy, direct)
+    war = accuracy.set_index("frame").loc["war"]
+    assert war["n_texts"] == len(sample) and war["n_present"] == len(sample)  # 2 of 3 say 1

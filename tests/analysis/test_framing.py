@@ -9,12 +9,18 @@ import pytest
 from arabmedia.analysis import (
     MIXED_FRAMES,
     NO_FRAME,
+    compare_frame_change,
+    compare_frame_periods,
     compare_frames,
     count_frames,
     find_frames,
+    frame_indicator_counts,
+    frame_prevalence,
     frame_scores,
     match_frames,
+    period_labels,
     sentence_frames,
+    split_periods,
 )
 from arabmedia.lexicons import FRAME_FILES, LexiconError, load_frames
 from arabmedia.text import tokenize
@@ -236,3 +242,67 @@ def test_frame_names_must_be_unique_across_files(tmp_path):
         load_frames(first, second)
     with pytest.raises(LexiconError, match="no such frame dictionary file"):
         load_frames(tmp_path / "missing.yaml")
+
+
+def test_compare_frame_change_rates_per_thousand_words_by_hand(toy):
+    scores = pd.DataFrame(
+        {
+            "period": ["before", "before", "after", "after", "after"],
+            "n_tokens": [100, 300, 200, 200, 100],
+            "hits_war": [1, 3, 5, 3, 2],
+            "hits_aid": [2, 0, 0, 1, 0],
+        }
+    )
+    change = compare_frame_change(scores, toy, "period", "before", "after", n_boot=200, seed=0)
+    assert change["frame"].tolist() == ["war", "aid"]  # dictionary order
+    assert change["label"].tolist() == ["War", "Aid"]
+    war, aid = change.iloc[0], change.iloc[1]
+    assert (war["n_first"], war["n_second"]) == (2, 3)
+    assert war["estimate_first"] == pytest.approx(1000 * 4 / 400)
+    assert war["estimate_second"] == pytest.approx(1000 * 10 / 500)
+    assert war["difference"] == pytest.approx(20 - 10)
+    assert aid["difference"] == pytest.approx(1000 * 1 / 500 - 1000 * 2 / 400)
+    assert (change["low"] <= change["difference"]).all()
+    assert (change["difference"] <= change["high"]).all()
+    again = compare_frame_change(scores, toy, "period", "before", "after", n_boot=200, seed=0)
+    pd.testing.assert_frame_equal(change, again)
+
+
+def test_frame_indicator_counts_count_patterns_and_forms(toy):
+    table = frame_indicator_counts(toy)
+    assert table.columns.tolist() == ["dictionary", "frame", "label", "indicators", "forms"]
+    assert table["frame"].tolist() == ["war", "aid"]
+    assert table["label"].tolist() == ["War", "Aid"]
+    assert table["indicators"].tolist() == [4, 3]
+    indicators = toy.indicator_table()
+    assert table["forms"].tolist() == indicators.groupby("frame", sort=False).size().tolist()
+
+
+def test_frame_prevalence_labels_frames_and_drops_thin_groups(toy):
+    articles = articles_table()
+    tokens = pd.Series([tokenize(t) for t in articles["title"] + " " + articles["body"]])
+    scores = count_frames(articles, tokens, toy)
+    table = frame_prevalence(scores, toy, "outlet", n_boot=50, seed=0)
+    direct = compare_frames(scores, toy, "outlet", n_boot=50, seed=0)
+    pd.testing.assert_frame_equal(table.drop(columns="label"), direct)
+    assert table.columns.tolist().index("label") == table.columns.tolist().index("frame") + 1
+    assert table["label"].tolist() == direct["frame"].map({"war": "War", "aid": "Aid"}).tolist()
+    monthly = frame_prevalence(scores, toy, "outlet", names=["war"], freq="M", min_units=2)
+    assert monthly.empty  # no outlet has two dated articles in one month
+    monthly = frame_prevalence(scores, toy, (), names=["war"], freq="M", min_units=2, n_boot=20)
+    assert monthly["period"].tolist() == [pd.Timestamp("2023-10-01")]  # d1 and d3
+    assert monthly["estimate"].tolist() == [1.0] and monthly["label"].tolist() == ["War"]
+
+
+def test_compare_frame_periods_equals_the_direct_computation(toy):
+    articles = split_periods(articles_table(), "2023-10-07")
+    tokens = pd.Series([tokenize(t) for t in articles["body"]], index=articles.index)
+    change = compare_frame_periods(articles, tokens, toy, "2023-10-07", n_boot=50, seed=3)
+    scores = count_frames(articles, tokens, toy).assign(period=articles["period"])
+    before, after = period_labels("2023-10-07")
+    direct = compare_frame_change(scores, toy, "period", before, after, n_boot=50, seed=3)
+    pd.testing.assert_frame_equal(change, direct)
+    war = change.set_index("frame").loc["war"]
+    # before: d1 (2 war hits in 5 words); from: d2 (empty body), d3 (1 hit in 1 word)
+    assert (war["n_first"], war["n_second"]) == (1, 2)
+    assert war["estimate_second"] == pytest.approx(1000 * 1 / 1)

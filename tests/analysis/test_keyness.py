@@ -212,3 +212,22 @@ def test_keyness_plot_rejects_bad_input():
         keyness_plot(table, "term", "frequency", "z", names=("a", "b"))
     with pytest.raises(ValueError, match="two different"):
         keyness_plot(table.assign(frequency=1), "term", "frequency", "z", names=("a", "a"))
+
+
+def test_distinctive_terms_compose_the_two_measures():
+    tokens = pd.Series(
+        [["غزه", "شهداء", "شهداء"], ["غزه", "الاحتلال"], ["غزه", "قتلي"], ["قتلي", "الرهائن"]]
+    )
+    groups = pd.Series(["A", "A", "B", "B"])
+    fightin, fightin_top, g2_top = keyness.distinctive_terms(tokens, groups, ("A", "B"), n=2)
+    counts = keyness.group_term_counts(tokens, groups)
+    direct = keyness.fightin_words(counts["A"], counts["B"])
+    pd.testing.assert_frame_equal(fightin.drop(columns="frequency"), direct)
+    # شهداء: 2 in A, 0 in B
+    assert fightin.set_index("term").loc["شهداء", "frequency"] == 2
+    assert fightin_top["outlet"].tolist() == ["A", "A", "B", "B"]
+    assert fightin_top["term"].iloc[0] == "شهداء" and fightin_top["term"].iloc[2] == "قتلي"
+    g2 = keyness.log_likelihood(counts["A"], counts["B"], williams=True)
+    expected = pd.concat([g2[g2["direction"] == s].head(2) for s in "ab"], ignore_index=True)
+    pd.testing.assert_frame_equal(g2_top.drop(columns="outlet"), expected)
+    assert g2_top["outlet"].tolist() == ["A" if d == "a" else "B" for d in g2_top["direction"]]

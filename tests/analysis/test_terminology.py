@@ -486,3 +486,146 @@ def test_kwic_sample_is_seeded_and_names_outlet_field_and_article(texts, tokens,
     assert list(lines.columns) == ["outlet", "field", "doc_id", "variant", "left", "match", "right"]
     assert len(lines) == 2 and set(lines["field"]) == {"lead"} and set(lines["outlet"]) == {"A"}
     assert set(lines["doc_id"]) <= set(articles["doc_id"])
+
+
+# ---------------------------------------------------------------- several fields
+
+# Leads written for these tests (titles are DOCS); d2 has no lead.
+# d1: سقط0 شهداء1 جدد2 .3 -> martyrs x1; d3: مقتل0 جندي1 .2 -> killed x1;
+# d4: الاحتلال0 يقصف1 و2 "3 اسرائيل4 "5 تهدد6 .7 -> occupation x1, israel x1 (quoted)
+LEADS = {
+    "d1": "سقط شهداء جدد.",
+    "d2": "",
+    "d3": "مقتل جندي.",
+    "d4": 'الاحتلال يقصف و "إسرائيل" تهدد.',
+}
+
+
+@pytest.fixture(scope="module")
+def fields(texts) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    articles = pd.DataFrame(
+        {"doc_id": [f"x:{d}" for d in texts.index], "outlet": ["A", "A", "B", "B"]},
+        index=texts.index,
+    ).assign(title=texts, lead=pd.Series(LEADS))
+    tokens = {
+        field: articles.loc[articles[field] != "", field].map(tokenize)
+        for field in ("title", "lead")
+    }
+    return articles, tokens
+
+
+def test_find_and_count_terms_by_field_keeps_each_field_apart(fields, mini):
+    articles, tokens = fields
+    matches, counts = T.find_and_count_terms_by_field(articles, tokens, mini, ["outlet"])
+    assert list(matches) == list(counts) == ["title", "lead"]
+    found, counted = T.find_and_count_terms(articles, tokens["title"], mini, ["outlet"])
+    pd.testing.assert_frame_equal(matches["title"], found)
+    pd.testing.assert_frame_equal(counts["title"], counted)
+    lead = counts["lead"].set_index(["doc", "variant"])
+    assert set(lead.index.get_level_values("doc")) == {"d1", "d3", "d4"}  # d2: no lead
+    assert lead.loc[("d1", "martyrs"), "count"] == 1
+    assert lead.loc[("d4", "israel"), "count"] == 1
+    assert lead.loc[("d4", "occupation"), "words"] == 5
+
+
+def test_term_shares_by_field_equal_the_hand_count(fields, mini):
+    articles, tokens = fields
+    _, counts = T.find_and_count_terms_by_field(articles, tokens, mini, ["outlet"])
+    shares = T.compare_term_shares_by_field(counts, mini, ["outlet"], n_boot=50, seed=3)
+    title = shares["title"].set_index(["outlet", "variant"])
+    # titles: A = d1 (2 martyrs) + d2 (1 killed); B = d3 (1 martyrs, 1 killed)
+    assert title.loc[("A", "martyrs"), "estimate"] == pytest.approx(2 / 3)
+    assert title.loc[("B", "martyrs"), "estimate"] == pytest.approx(1 / 2)
+    lead = shares["lead"].set_index(["outlet", "variant"])
+    assert lead.loc[("A", "martyrs"), "estimate"] == 1.0  # only d1's lead names the dead in A
+    assert lead.loc[("B", "killed"), "estimate"] == 1.0
+    direct = T.in_term_order(
+        T.compare_term_shares(counts["lead"], ["outlet"], n_boot=50, seed=3), mini
+    )
+    pd.testing.assert_frame_equal(shares["lead"], direct)
+    assert shares["lead"]["label"].iloc[0] == "شهداء"
+
+
+def test_scare_quotes_by_field_stack_the_fields(fields, mini):
+    articles, tokens = fields
+    matches, _ = T.find_and_count_terms_by_field(articles, tokens, mini, ["outlet"])
+    quoted = T.compare_scare_quotes_by_field(matches, ["outlet", "variant"], n_boot=50)
+    assert list(quoted.columns)[-2:] == ["so_called", "field"]
+    table = quoted.set_index(["field", "outlet", "variant"])
+    # titles: A's israel = الجيش الاسرائيلي + "اسرائيل" (1 of 2 quoted); B's occupation in d3
+    assert table.loc[("title", "A", "israel"), ["numerator", "denominator"]].tolist() == [1, 2]
+    assert table.loc[("title", "B", "occupation"), "so_called"] == 1
+    assert table.loc[("lead", "B", "israel"), "estimate"] == 1.0
+    assert table.loc[("lead", "B", "occupation"), "numerator"] == 0
+    assert quoted.index.tolist() == list(range(len(quoted)))
+
+
+def test_listed_scare_quotes_label_each_listed_name(fields):
+    articles, tokens = fields
+    table = T.compare_listed_scare_quotes(articles, tokens, {"إسرائيل": ["إسرائيل"]}, n_boot=50)
+    contract = ["n_units", "numerator", "denominator", "estimate", "low", "high"]
+    assert list(table.columns) == ["outlet", "variant", *contract, "so_called", "field", "term"]
+    # الجيش الاسرائيلي is not the pattern إسرائيل: one (quoted) mention each, d2 title, d4 lead
+    rows = table.set_index(["field", "outlet"])[["numerator", "denominator", "term"]]
+    assert rows.to_dict("index") == {
+        ("title", "A"): {"numerator": 1, "denominator": 1, "term": "إسرائيل"},
+        ("lead", "B"): {"numerator": 1, "denominator": 1, "term": "إسرائيل"},
+    }
+
+
+def test_frequent_quoted_names_need_enough_mentions_everywhere_and_one_quote():
+    quoted = pd.DataFrame(
+        {
+            "field": ["title"] * 6,
+            "concept": ["c"] * 6,
+            "variant": ["a", "a", "b", "b", "z", "z"],
+            "outlet": ["A", "B"] * 3,
+            "numerator": [1, 0, 5, 5, 0, 0],
+            "denominator": [30, 25, 30, 10, 40, 40],
+        }
+    )
+    shown = T.frequent_quoted_names(quoted, min_mentions=20)
+    # a: 30 and 25 mentions, one quoted: kept; b: only 10 in B; z: never quoted
+    assert shown.index.tolist() == [0, 1]
+    assert T.frequent_quoted_names(quoted, min_mentions=10).index.tolist() == [0, 1, 2, 3]
+
+
+def test_pool_variants_sums_the_variants_per_article(tokens, matches, mini):
+    counts = T.count_terms(tokens, matches, mini).assign(outlet="X")
+    pooled = T.pool_variants(
+        counts, ["martyrs", "killed"], concept="dead", variant="any", by=["outlet"]
+    )
+    assert list(pooled.columns) == ["doc", "outlet", "count", "words", "concept", "variant"]
+    # the two names of the dead together: the concept's count (d1 2, d2 1, d3 2, d4 0)
+    assert pooled.set_index("doc")["count"].to_dict() == {"d1": 2, "d2": 1, "d3": 2, "d4": 0}
+    assert pooled.set_index("doc")["words"].to_dict() == WORDS
+    assert set(pooled["variant"]) == {"any"} and set(pooled["concept"]) == {"dead"}
+    rate = T.compare_term_rates(pooled, ["outlet"], n_boot=20)
+    assert rate["estimate"].item() == pytest.approx(5 / 35 * 10_000)
+
+
+def test_kwic_samples_are_one_sample_per_combination(fields, mini):
+    articles, tokens = fields
+    matches, _ = T.find_and_count_terms_by_field(articles, tokens, mini, ["outlet"])
+    found = matches["title"]
+    groups = {"outlet": ["B", "A"], "variant": ["martyrs", "killed"]}
+    lines = T.kwic_samples(articles, "title", tokens["title"], found, groups, n=1, seed=2)
+    expected = pd.concat(
+        [
+            T.kwic_sample(
+                articles,
+                "title",
+                tokens["title"],
+                found[(found["outlet"] == o) & (found["variant"] == v)],
+                n=1,
+                seed=2,
+            )
+            for o in ["B", "A"]
+            for v in ["martyrs", "killed"]
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(lines, expected)
+    assert lines[["outlet", "variant"]].values.tolist() == [
+        ["B", "martyrs"], ["B", "killed"], ["A", "martyrs"], ["A", "killed"]
+    ]  # fmt: skip

@@ -403,3 +403,70 @@ def test_metric_panels_skip_missing_metrics_and_mark_the_choice():
     assert len(dashed) == 1
     with pytest.raises(ValueError, match="missing_metric"):
         metric_panels(summary, "k", ["missing_metric"])
+
+
+# ------------------------------------------------------------ whole steps of notebook 04
+
+
+def planted_articles(n: int) -> pd.DataFrame:
+    """doc_id, outlet (alternating A/B) and dates: A spans Jan-Mar 2024, B Feb-Apr 2024."""
+    outlets = np.where(np.arange(n) % 2 == 0, "A", "B")
+    months = np.where(outlets == "A", 1 + np.arange(n) % 3, 2 + np.arange(n) % 3)
+    dates = pd.to_datetime([f"2024-{m:02d}-{1 + i % 27:02d}" for i, m in enumerate(months)])
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "outlet": outlets, "date": dates})
+
+
+def test_build_topic_corpora_drops_empty_documents_and_reports_shapes():
+    documents = [*planted_documents(5), ["نادر"], []]
+    articles = planted_articles(len(documents))
+    term_map = {t: t for d in documents for t in d}
+    corpora, shapes = topics.build_topic_corpora(
+        {"c": documents}, {"c": articles}, term_map, min_df=2, max_df=1.0, max_terms=None
+    )
+    corpus, kept = corpora["c"]
+    assert shapes.to_dict("records") == [
+        {"corpus": "c", "documents": 17, "modelled": 15, "terms": 18, "term tokens": 180}
+    ]
+    assert corpus.shape == (15, 18)
+    assert kept["doc_id"].tolist() == articles["doc_id"].iloc[:15].tolist()
+    assert kept.index.tolist() == list(range(15))
+
+
+def test_fit_topic_model_topic_titles_and_prevalence_steps():
+    corpus = planted_corpus()
+    articles = planted_articles(corpus.shape[0])
+    _model, terms, labels, doc_topic = topics.fit_topic_model(
+        corpus, "no_such_corpus", "nmf", 3, 0, n_top=4
+    )
+    assert doc_topic.shape == (corpus.shape[0], 3) and len(terms) == 12
+    assert not labels["named"].any()  # no entry in the labels file: top terms
+    titles = topics.topic_titles(labels)
+    assert titles[2] == f"{labels.loc[1, 'label']} (2)"
+    monthly = topics.monthly_topic_prevalence(doc_topic, articles, "outlet", n_boot=20, seed=0)
+    a_jan = monthly[(monthly["outlet"] == "A") & (monthly["month"] == "2024-01-01")]
+    in_jan = ((articles["outlet"] == "A") & (articles["date"].dt.month == 1)).to_numpy()
+    expected = (doc_topic / doc_topic.sum(axis=1, keepdims=True))[in_jan].mean(axis=0)
+    assert a_jan.sort_values("topic")["estimate"].to_numpy() == pytest.approx(expected)
+    change = topics.topic_change_at(doc_topic, articles, "2024-02-15", labels, n_boot=20)
+    later = (articles["date"] >= "2024-02-15").to_numpy()
+    proportions = doc_topic / doc_topic.sum(axis=1, keepdims=True)
+    difference = proportions[later].mean(axis=0) - proportions[~later].mean(axis=0)
+    assert change["difference"].to_numpy() == pytest.approx(difference)
+    assert change["topic_label"].tolist() == [titles[t] for t in change["topic"]]
+    overlap = topics.shared_months(articles)
+    assert set(articles.loc[overlap, "date"].dt.month) == {2, 3}
+    by_outlet = topics.outlet_topic_prevalence(
+        doc_topic[overlap], articles[overlap], titles, n_boot=20
+    )
+    b = by_outlet[by_outlet["outlet"] == "B"].sort_values("topic")
+    in_b = (articles["outlet"] == "B").to_numpy()[overlap]
+    assert b["estimate"].to_numpy() == pytest.approx(proportions[overlap][in_b].mean(axis=0))
+    assert b["topic_label"].tolist() == [titles[t] for t in b["topic"]]
+
+
+def test_choose_k_returns_the_summary_and_its_recommended_k():
+    corpus = planted_corpus()
+    summary, chosen = topics.choose_k(corpus.matrix, [2, 3, 4], [0, 1], n_top=4)
+    runs = topics.search_k(corpus.matrix, [2, 3, 4], [0, 1], n_top=4, progress=False)
+    pd.testing.assert_frame_equal(summary, topics.summarize_search(runs))
+    assert chosen == {"nmf": topics.recommend_k(summary)}

@@ -7,14 +7,18 @@ import pytest
 from sklearn.metrics import precision_recall_fscore_support
 
 from arabmedia.analysis import (
+    CASUALTY_LABELS,
     annotator_ceiling,
     armpro_table,
     attach_spans,
     cross_validated_predictions,
     fignews_agreement,
+    fignews_cross_validation,
     fignews_table,
+    fignews_term_agency_features,
     loaded_language_matches,
     loaded_language_scores,
+    pooled_macro_f1,
     score_methods,
     sinalab_agreement,
     stratified_folds,
@@ -22,7 +26,8 @@ from arabmedia.analysis import (
     votes_long,
 )
 from arabmedia.config import load_settings
-from arabmedia.lexicons import load_frames
+from arabmedia.lexicons import load_frames, term_sets_from_terms
+from arabmedia.text import is_word, tokenize
 
 SETTINGS = load_settings()
 
@@ -273,3 +278,123 @@ def test_fignews_agreement_keeps_the_two_statistics_apart():
     assert votes.loc["bias", "pairwise_agreement"] == pytest.approx(expected)
     assert sinalab.loc["bias", "raw_agreement"] == pytest.approx(2 / 3)
     assert sinalab.loc["prop", "raw_agreement"] == 1.0
+
+
+# ------------------------------------------------- whole steps of notebook 03 (FIGNEWS)
+
+
+def fignews_items(n=60):
+    """Synthetic FIGNEWS-like posts: majority labels a/b/c with the vote counts behind them."""
+    labels, features, tokens = synthetic_items(n)
+    votes = pd.DataFrame({f"bias_{c}": (labels == c).astype(int) * 3 for c in "abc"})
+    votes["bias_a"] += 1  # one dissenting vote for a on every post
+    table = pd.concat([pd.DataFrame({"doc_id": [f"p{i}" for i in range(n)]}), votes], axis=1)
+    return table.assign(bias_majority=labels), features, tokens
+
+
+def test_fignews_cross_validation_equals_its_parts():
+    labels, features, tokens = fignews_items()
+    extended = features.assign(more=features["rate_x"] * 2)
+    classes = {"bias": ["a", "b", "c"]}
+    scored = fignews_cross_validation(
+        labels, features, extended, tokens, classes=classes, n_splits=3, n_boot=50, seed=1
+    )
+    assert set(scored["task"]) == {"bias"} and set(scored["n_classes"]) == {3}
+    assert set(scored["method"]) == {"majority_class", "features", "extended", "tfidf", "ceiling"}
+    truth = labels["bias_majority"]
+    direct = cross_validated_predictions(
+        truth, features=features, tokens=tokens, n_splits=3, seed=1
+    )
+    expected = score_methods(direct, n_boot=50, seed=1)
+    got = scored[scored["method"] == "tfidf"].reset_index(drop=True)
+    want = expected[expected["method"] == "tfidf"].reset_index(drop=True)
+    assert got["f1"].tolist() == pytest.approx(want["f1"].tolist())
+    wider = cross_validated_predictions(truth, features=extended, n_splits=3, seed=1)
+    pooled = scored[(scored["method"] == "extended") & (scored["fold"] == "pooled")]
+    macro = precision_recall_fscore_support(truth, wider["features"], average="macro")[2]
+    assert pooled.loc[pooled["label"] == "macro", "f1"].item() == pytest.approx(macro)
+    ceiling = scored[scored["method"] == "ceiling"]
+    assert set(ceiling["fold"]) == {"pooled"}
+    again = fignews_cross_validation(
+        labels, features, extended, tokens, classes=classes, n_splits=3, n_boot=50, seed=1
+    )
+    pd.testing.assert_frame_equal(scored, again)
+
+
+def test_pooled_macro_f1_keeps_pooled_rows_and_adds_the_fold_range():
+    scored = pd.DataFrame(
+        {
+            "task": ["bias"] * 7,
+            "method": ["m1", "m1", "m1", "m1", "m2", "m2", "ceiling"],
+            "fold": [0, 1, "pooled", "pooled", 0, "pooled", "pooled"],
+            "label": ["macro", "macro", "macro", "a", "macro", "macro", "macro"],
+            "f1": [0.4, 0.8, 0.6, 0.9, 0.5, 0.55, 0.7],
+        }
+    )
+    pooled = pooled_macro_f1(scored)
+    assert pooled["method"].tolist() == ["m1", "m2", "ceiling"]
+    assert pooled["f1"].tolist() == [0.6, 0.55, 0.7]
+    assert pooled["fold_min"].tolist()[:2] == [0.4, 0.5]
+    assert pooled["fold_max"].tolist()[:2] == [0.8, 0.5]
+    assert np.isnan(pooled["fold_min"].iloc[2]) and np.isnan(pooled["fold_max"].iloc[2])
+
+
+def test_fignews_term_agency_features_rates_and_alignment():
+    posts = pd.DataFrame(
+        {
+            "doc_id": ["x1", "x2", "x3"],
+            "body": ["سقط شهداء في القصف اليوم", "اجتماع الحكومة اليوم", "شهداء شهداء"],
+        },
+        index=[10, 11, 12],
+    )
+    tokens = pd.Series([tokenize(body) for body in posts["body"]], index=posts.index)
+    term_sets = term_sets_from_terms({"شهداء": ["شهداء"]})
+    terms, agency = fignews_term_agency_features(posts, tokens, term_sets)
+    assert list(agency.index) == [10, 11, 12]
+    assert list(agency.columns) == [f"agency_{label}" for label in CASUALTY_LABELS]
+    assert agency.loc[11].sum() == 0  # no casualty word, no casualty sentence
+    assert agency.loc[10].sum() >= 1
+    (column,) = terms.columns
+    assert column.startswith("term_")
+    words = [sum(map(is_word, doc)) for doc in tokens]
+    assert terms[column].tolist() == pytest.approx([1000 * 1 / words[0], 0.0, 1000 * 2 / words[2]])
+
+
+def test_fignews_feature_sets_equal_their_parts_and_macro_f1_names():
+    from arabmedia.analysis import (
+        FIGNEWS_METHOD_NAMES,
+        fignews_feature_sets,
+        fignews_features,
+        fignews_macro_f1,
+        pooled_macro_f1,
+    )
+
+    posts = pd.DataFrame(
+        {"doc_id": ["x1", "x2"], "body": ["سقط شهداء في القصف", "اجتماع الحكومة اليوم"]},
+        index=[5, 6],
+    )
+    term_sets = term_sets_from_terms({"شهداء": ["شهداء"]})
+    frames = load_frames("war")
+    tokens, features = fignews_feature_sets(posts, term_sets, [frames])
+    assert list(features) == ["frame", "terminology", "agency"]
+    assert tokens.tolist() == [tokenize(body) for body in posts["body"]]
+    pd.testing.assert_frame_equal(features["frame"], fignews_features(posts, [frames]))
+    terms, agency = fignews_term_agency_features(posts, tokens, term_sets)
+    pd.testing.assert_frame_equal(features["terminology"], terms)
+    pd.testing.assert_frame_equal(features["agency"], agency)
+    assert all(table.index.tolist() == [5, 6] for table in (features["frame"], agency))
+    scored = pd.DataFrame(
+        {
+            "task": ["bias"] * 4,
+            "method": ["tfidf", "tfidf", "tfidf", "ceiling"],
+            "fold": ["pooled", "0", "1", "pooled"],
+            "label": ["macro"] * 4,
+            "f1": [0.5, 0.4, 0.7, 0.8],
+        }
+    )
+    table = fignews_macro_f1(scored)
+    direct = pooled_macro_f1(scored)
+    assert table["method"].tolist() == [FIGNEWS_METHOD_NAMES[m] for m in direct["method"]]
+    assert table["task"].tolist() == ["bias (3 classes)"] * 2
+    assert table[["f1", "fold_min"]].iloc[0].tolist() == [0.5, 0.4]
+    assert table["fold_max"].iloc[0] == 0.7 and np.isnan(table["fold_min"].iloc[1])

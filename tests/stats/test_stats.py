@@ -224,3 +224,47 @@ def test_bootstrap_differences_equal_one_difference_per_numerator():
     pd.testing.assert_frame_equal(table.iloc[[1], 1:].reset_index(drop=True), alone)
     text = with_interval(pd.DataFrame({"estimate": [0.5], "low": [0.25], "high": [0.75]}))
     assert text == ["0.500 [0.250, 0.750]"]
+
+
+def test_reading_tables_format_intervals_by_hand():
+    from arabmedia.stats import difference_table, interval_table, metric_table
+
+    table = pd.DataFrame(
+        {
+            "label": ["b", "b", "a", "a"],
+            "outlet": ["X", "Y", "X", "Y"],
+            "estimate": [0.5, 0.25, 0.125, 1.0],
+            "low": [0.4, 0.2, 0.1, 0.9],
+            "high": [0.6, 0.3, 0.2, 1.0],
+        }
+    )
+    pivot = interval_table(table, "label", "outlet", digits=2)
+    assert pivot.index.tolist() == ["b", "a"] and pivot.columns.tolist() == ["X", "Y"]
+    assert pivot.loc["a", "X"] == "0.12 [0.10, 0.20]" and pivot.loc["b", "Y"] == "0.25 [0.20, 0.30]"
+    scores = pd.DataFrame({"label": ["k"], "f1": [0.5], "f1_low": [0.25], "f1_high": [0.75]})
+    assert metric_table(scores, ["label"], ["f1"]).to_dict("list") == {
+        "label": ["k"],
+        "f1": ["0.500 [0.250, 0.750]"],
+    }
+    change = pd.DataFrame(
+        {
+            "label": ["k"],
+            "n_first": [3],
+            "n_second": [4],
+            "estimate_first": [0.1234],
+            "estimate_second": [0.5],
+            "difference": [0.3766],
+            "low": [0.1],
+            "high": [0.6],
+        }
+    )
+    shown = difference_table(change, "before", "after", counts=True)
+    assert shown.columns.tolist() == [
+        "label",
+        "n_first",
+        "n_second",
+        "before",
+        "after",
+        "difference",
+    ]
+    assert shown.iloc[0].tolist() == ["k", 3, 4, 0.123, 0.5, "0.377 [0.100, 0.600]"]

@@ -52,6 +52,21 @@ def test_no_ill_formed_string_is_ever_generated():
     assert "امم" not in forms  # an entry with the article keeps it
 
 
+@pytest.mark.parametrize(
+    ("entry", "merged", "with_article"),
+    [
+        ("ليل", {"لليل", "ولليل", "فلليل"}, {"الليل", "بالليل", "وكالليل"}),
+        ("لحوم", {"للحوم", "وللحوم", "فللحوم"}, {"اللحوم", "باللحوم", "واللحوم"}),
+        ("الليل", {"لليل", "ولليل", "فلليل"}, {"الليل", "بالليل", "وكالليل"}),
+        ("الله", {"لله", "ولله", "فلله"}, {"الله", "بالله", "والله"}),
+    ],
+)
+def test_the_articles_lam_merges_with_a_word_starting_with_lam(entry, merged, with_article):
+    forms = surface_words([entry])
+    assert merged | with_article <= forms  # ل + ال + ليل = لليل; ب/ك keep the whole article
+    assert not any("للل" in form for form in forms)  # never three lams: للليل, ولللحوم
+
+
 def test_exact_and_conjunction_entries():
     assert surface_forms(("الله",), "exact") == (("الله",),)
     assert surface_words(["قال"], "conjunctions") == {"قال", "وقال", "فقال"}

@@ -6,18 +6,21 @@ from pathlib import Path
 
 import pytest
 
+from arabmedia.lexicons import ProtectedWords
 from arabmedia.text import (
     CamelDataMissingWarning,
     CamelSegmenter,
     RuleSegmenter,
     camel_data_available,
-    load_protected_words,
     make_segmenter,
 )
 from arabmedia.text import _segment as segment
 
 GOLD = Path(__file__).resolve().parents[2] / "data" / "gold" / "segmentation.tsv"
-MIN_ACCURACY = 0.95
+# Measured on the gold list (669 forms): segmentation 0.984, stem 0.979; on its 75 random
+# mid-frequency rows 0.987 and 0.960.  The floors sit just below, so one or two new errors fail.
+MIN_SEGMENTATION, MIN_STEM = 0.980, 0.975
+MIN_RANDOM_SEGMENTATION, MIN_RANDOM_STEM = 0.98, 0.95
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +123,7 @@ def test_light_stem_is_not_isri_root_extraction(rules):
 
 
 def test_short_remainders_are_not_split_without_protection():
-    bare = RuleSegmenter(segment.ProtectedWords(frozenset(), frozenset(), frozenset()))
+    bare = RuleSegmenter(ProtectedWords(frozenset(), frozenset(), frozenset()))
     assert bare.segment("وقف") == ["وقف"]  # و+قف would leave a 2-letter stem
     assert bare.segment("بحر") == ["بحر"]
     assert bare.segment("الي") == ["الي"]  # ال needs a stem of 2+ letters
@@ -132,29 +135,6 @@ def test_non_arabic_tokens_pass_through(rules):
     for token in ["2023", "UN", "", "غزة-2"]:
         assert rules.segment(token) == [token]
         assert rules.stem(token) == token
-
-
-def test_protected_word_file_has_a_rationale_for_every_entry():
-    protected = load_protected_words()
-    assert {"بيروت", "لندن", "كتائب", "فلسطين", "اسرائيل", "غزه"} <= protected.all
-    assert "وزير" in protected.stems and "في" in protected.function
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("word\tkind\n", "expected header"),
-        ("word\tkind\trationale\nبيروت\tname\tcapital\n", "kind 'name'"),
-        ("word\tkind\trationale\nبيروت\tfrozen\t\n", "3 non-empty"),
-        ("word\tkind\trationale\nبيروت لبنان\tfrozen\ttwo words\n", "not a single Arabic word"),
-    ],
-)
-def test_bad_protected_word_files_are_refused(tmp_path, content, message):
-    path = tmp_path / "protected.txt"
-    path.write_text("# comment\n" + content, encoding="utf-8")
-    with pytest.raises(ValueError, match=message) as error:
-        load_protected_words(path)
-    assert "protected.txt:" in str(error.value)
 
 
 # ------------------------------------------------------------------------------ gold
@@ -196,16 +176,16 @@ def test_rule_segmenter_accuracy_on_gold(rules):
     seg_acc, stem_acc, seg_failures, stem_failures = gold_accuracy(rows, rules)
     report = f"segmentation {seg_acc:.3f}, stem {stem_acc:.3f} on {len(rows)} words\n"
     print(report)
-    assert seg_acc >= MIN_ACCURACY, report + "\n".join(seg_failures)
-    assert stem_acc >= MIN_ACCURACY, report + "\n".join(stem_failures)
+    assert seg_acc >= MIN_SEGMENTATION, report + "\n".join(seg_failures)
+    assert stem_acc >= MIN_STEM, report + "\n".join(stem_failures)
 
 
 def test_rule_segmenter_accuracy_on_random_mid_frequency_rows(rules):
     rows = [row for row in read_gold() if row[3].startswith("random-mid")]
     seg_acc, stem_acc, seg_failures, stem_failures = gold_accuracy(rows, rules)
     print(f"random-mid rows: segmentation {seg_acc:.3f}, stem {stem_acc:.3f} on {len(rows)}")
-    assert seg_acc >= 0.9, "\n".join(seg_failures)
-    assert stem_acc >= 0.9, "\n".join(stem_failures)
+    assert seg_acc >= MIN_RANDOM_SEGMENTATION, "\n".join(seg_failures)
+    assert stem_acc >= MIN_RANDOM_STEM, "\n".join(stem_failures)
 
 
 # ------------------------------------------------------------------------ camel-tools

@@ -17,7 +17,9 @@ from arabmedia.text import (
     tokenize_many,
     top_terms,
     types_by_step,
+    types_by_step_by_group,
     vocabulary_growth,
+    vocabulary_growth_by_group,
 )
 
 
@@ -78,3 +80,39 @@ def test_types_by_step_equals_tokenizing_whole_texts_on_news():
     assert list(table[["step", "types", "tokens"]].itertuples(index=False, name=None)) == (
         _types_by_step_per_text(texts, DEFAULT_SETTINGS)
     )
+
+
+def test_types_by_step_by_group_stacks_each_groups_table():
+    texts = pd.Series(["أحمد احمد", "مدرسة", "مدرسه مدرسة"], index=[10, 11, 12])
+    groups = pd.Series(["B", "A", "B"], index=[10, 11, 12], name="outlet")
+    table = types_by_step_by_group(texts, groups, DEFAULT_SETTINGS, text="titles")
+    assert list(table.columns) == ["step", "types", "tokens", "types_removed", "outlet", "text"]
+    expected = pd.concat(
+        [
+            types_by_step(["مدرسة"], DEFAULT_SETTINGS).assign(outlet="A", text="titles"),
+            types_by_step(["أحمد احمد", "مدرسه مدرسة"], DEFAULT_SETTINGS).assign(
+                outlet="B", text="titles"
+            ),
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(table, expected)
+    raw_b = table[(table["outlet"] == "B") & (table["step"] == "raw")]
+    assert raw_b["types"].item() == 4  # أحمد احمد مدرسه مدرسة, before any folding
+
+
+def test_vocabulary_growth_by_group_keeps_document_order_within_groups():
+    tokens = pd.Series(
+        [["ا", "ب"], ["س"], ["ب", "ج", "."], ["س", "ص"]], index=[3, 1, 2, 0], dtype=object
+    )
+    groups = pd.Series(["A", "B", "A", "B"], index=[3, 1, 2, 0], name="outlet")
+    curves = vocabulary_growth_by_group(tokens, groups, label="{group} leads", points=2)
+    assert list(curves.columns) == ["curve", "outlet", "tokens", "types"]
+    # A: ا ب then ب ج (punctuation is no word): 2 tokens/2 types, 4 tokens/3 types
+    # B: س then س ص: 1 token/1 type, 3 tokens/2 types
+    assert curves.values.tolist() == [
+        ["A leads", "A", 2, 2],
+        ["A leads", "A", 4, 3],
+        ["B leads", "B", 1, 1],
+        ["B leads", "B", 3, 2],
+    ]

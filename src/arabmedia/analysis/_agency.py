@@ -376,6 +376,89 @@ def compare_agency(
     )
 
 
+def has_casualty_word(tokens: pd.Series, lexicon: AgencyLexicon | None = None) -> pd.Series:
+    """Whether each token list holds a casualty trigger form (a cheap pre-filter).
+
+    A text without one cannot hold a casualty sentence, so only the others need splitting
+    into sentences.  Boolean Series aligned with ``tokens``.
+    """
+    forms = (lexicon or load_agency_lexicon()).triggers.keys()
+    return tokens.map(lambda doc: not forms.isdisjoint(doc)).astype(bool)
+
+
+def agency_sentences(
+    articles: pd.DataFrame, fields: Sequence[str], bodies: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The :func:`article_sentences` of ``fields`` of every article, then of the ``body`` of
+    ``bodies`` (e.g. the bodies :func:`has_casualty_word` keeps) unless ``fields`` has it.
+
+    One table for every agency and attribution count of a notebook, split once.  Columns:
+    :data:`SENTENCE_COLUMNS`; index 0..n-1.
+    """
+    parts = [article_sentences(articles, fields)]
+    if bodies is not None and "body" not in fields:
+        parts.append(article_sentences(bodies, ["body"]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def casualty_counts(
+    articles: pd.DataFrame,
+    classified: pd.DataFrame,
+    fields: Sequence[str],
+    *,
+    keep: Sequence[bool] | pd.Series | None = None,
+    carry: Sequence[str] = (),
+) -> pd.DataFrame:
+    """:func:`count_agency` of the sentences of ``fields``, for the articles that have at
+    least one casualty sentence there (the resampling units of the class shares).
+
+    ``classified`` is :func:`find_agency` output; ``keep`` (booleans aligned with
+    ``articles``, e.g. the comparison window) drops articles first; ``carry`` names article
+    columns copied along (e.g. ``period``).  Columns: those of :func:`count_agency`, then
+    ``carry``; index: the articles' positions in ``articles``.
+    """
+    counts = count_agency(articles, classified[classified["field"].isin(fields)])
+    counts = counts.assign(**{column: articles[column].to_numpy() for column in carry})
+    kept = counts["casualty"] > 0
+    if keep is not None:
+        kept &= pd.Series(keep).to_numpy(dtype=bool)
+    return counts[kept]
+
+
+def compare_agency_change(
+    counts: pd.DataFrame,
+    between: str,
+    first: object,
+    second: object,
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Change of each class's share of casualty sentences from ``first`` to ``second``.
+
+    ``counts`` is :func:`casualty_counts` (or :func:`count_agency`) output with a
+    ``between`` column (outlet, period); the two sides' articles are resampled
+    independently (:func:`arabmedia.stats.bootstrap_differences`).  Columns: label, then
+    those of :func:`arabmedia.stats.bootstrap_difference` (n_first, n_second,
+    estimate_first, estimate_second, difference, low, high).
+    """
+    from arabmedia.stats._bootstrap import bootstrap_differences
+
+    return bootstrap_differences(
+        counts,
+        CASUALTY_LABELS,
+        between,
+        first,
+        second,
+        name="label",
+        denominator="casualty",
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+    )
+
+
 # --------------------------------------------------------------------------- gold set
 
 
@@ -480,3 +563,26 @@ def evaluate_gold(
         predictions["label"], predictions["predicted"], labels=LABELS, n_boot=n_boot, seed=seed
     )
     return scores, predictions
+
+
+def evaluate_gold_splits(
+    gold: pd.DataFrame,
+    lexicon: AgencyLexicon | None = None,
+    *,
+    splits: Sequence[str] = ("dev", "test"),
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The :func:`evaluate_gold` scores of each ``split`` of the gold set, one table.
+
+    The rules were tuned on ``dev`` only, so ``test`` is the honest figure; both are shown
+    side by side.  Columns: split, then those of the scores table of :func:`evaluate_gold`.
+    """
+    parts = [
+        evaluate_gold(gold[gold["split"] == split], lexicon, n_boot=n_boot, seed=seed)[0].assign(
+            split=split
+        )
+        for split in splits
+    ]
+    table = pd.concat(parts, ignore_index=True)
+    return table[["split", *table.columns[:-1]]]

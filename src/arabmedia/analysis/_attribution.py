@@ -322,11 +322,64 @@ def compare_actor_types(
     )
 
 
-def top_actors(attributions: pd.DataFrame, by: str = "outlet", n: int = 10) -> pd.DataFrame:
+#: Names of the two marker sets of :func:`compare_actor_types_by_markers`: speech verbs and
+#: citing prepositions only (validated), and all markers (with the unvalidated "X: ..." rule).
+SPEECH_MARKERS, ALL_MARKERS = "verbs and prepositions", "all markers"
+
+
+def speech_markers(attributions: pd.DataFrame) -> pd.DataFrame:
+    """The attributions of speech verbs and citing prepositions (without ``title_colon``)."""
+    return attributions[attributions["marker_kind"] != "title_colon"]
+
+
+def marker_kind_counts(attributions: pd.DataFrame) -> pd.DataFrame:
+    """Markers per outlet and field (rows) by marker kind and named/pronoun actor (columns).
+
+    ``pronoun``: the subject is a pronoun, no actor named.  A crosstab of counts.
+    """
+    named = (attributions["actor_type"] != NO_ACTOR).map({True: "named", False: "pronoun"})
+    return pd.crosstab(
+        [attributions["outlet"], attributions["field"]], [attributions["marker_kind"], named]
+    )
+
+
+def compare_actor_types_by_markers(
+    articles: pd.DataFrame,
+    attributions: pd.DataFrame,
+    lexicon: AttributionLexicon | None = None,
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`compare_actor_types` with :data:`SPEECH_MARKERS` only and with
+    :data:`ALL_MARKERS`, so one sees how much the "X: ..." title rule changes the shares.
+
+    Articles are those of ``articles`` with at least one named attribution in the set.
+    Columns: those of :func:`compare_actor_types`, then markers (the set's name).
+    """
+    sets = {SPEECH_MARKERS: speech_markers(attributions), ALL_MARKERS: attributions}
+    parts = []
+    for markers, table in sets.items():
+        counts = count_actors(articles, table, lexicon).query("attributions > 0")
+        shares = compare_actor_types(counts, n_boot=n_boot, ci=ci, seed=seed)
+        parts.append(shares.assign(markers=markers))
+    return pd.concat(parts, ignore_index=True)
+
+
+def top_actors(
+    attributions: pd.DataFrame,
+    by: str = "outlet",
+    n: int = 10,
+    *,
+    max_words: int | None = None,
+) -> pd.DataFrame:
     """The ``n`` most cited actor names per group.
 
     Columns: ``by``, actor_name, actor_type (most frequent type of that name), count, rank.
-    Ties are broken by name so the order is stable.
+    Ties are broken by name so the order is stable.  With ``max_words``, names longer than
+    that are cut to their first ``max_words`` words followed by `` …`` (after counting), so
+    that a shown table holds no long phrases.
     """
     named = attributions[attributions["actor_type"] != NO_ACTOR]
     counted = (
@@ -339,7 +392,12 @@ def top_actors(attributions: pd.DataFrame, by: str = "outlet", n: int = 10) -> p
         .sort_values([by, "count", "actor_name"], ascending=[True, False, True], kind="stable")
     )
     counted["rank"] = counted.groupby(by).cumcount() + 1
-    return counted[counted["rank"] <= n].reset_index(drop=True)
+    top = counted[counted["rank"] <= n].reset_index(drop=True)
+    if max_words is not None:
+        words = top["actor_name"].str.split()
+        shortened = words.str[:max_words].str.join(" ") + " …"
+        top["actor_name"] = top["actor_name"].where(words.str.len() <= max_words, shortened)
+    return top
 
 
 # --------------------------------------------------------------------------- gold set
@@ -408,3 +466,36 @@ def evaluate_attribution_gold(
     result[["exact", "partial"]] = result[["exact", "partial"]].astype("int64")
     result["type_match"] = result["type_match"].astype("Int64")
     return pd.concat([gold.drop(columns="tokens"), result], axis=1)
+
+
+#: The gold comparisons of :func:`evaluate_attribution_gold` that :func:`attribution_accuracy`
+#: summarizes.
+ATTRIBUTION_MEASURES = ("exact", "partial", "type_match")
+
+
+def attribution_accuracy(
+    checked: pd.DataFrame,
+    by: str | Sequence[str] = "split",
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Share of gold rows the extraction gets right, per measure and ``by`` group.
+
+    ``checked`` is :func:`evaluate_attribution_gold` output; each of
+    :data:`ATTRIBUTION_MEASURES` is averaged over the rows where it is defined
+    (``type_match`` is NA without a gold actor or a partial match), with bootstrap intervals
+    over sentences (:func:`arabmedia.stats.bootstrap_ratio`).  Columns: measure, the ``by``
+    columns, n_units, numerator, denominator, estimate, low, high.
+    """
+    from arabmedia.stats._bootstrap import bootstrap_ratio
+
+    parts = [
+        bootstrap_ratio(
+            checked.dropna(subset=[m]).astype({m: float}), m, by, n_boot=n_boot, ci=ci, seed=seed
+        ).assign(measure=m)
+        for m in ATTRIBUTION_MEASURES
+    ]
+    table = pd.concat(parts, ignore_index=True)
+    return table[["measure", *table.columns[:-1]]]

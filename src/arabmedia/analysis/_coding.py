@@ -351,3 +351,46 @@ def dictionary_vs_coders(
         metrics = positive.drop(["label", "support"]).to_dict()
         rows.append({"frame": name, "n_texts": len(coded), "n_present": int(truth.sum())} | metrics)
     return pd.DataFrame(rows)
+
+
+def prepare_coding(
+    articles: pd.DataFrame,
+    frames: FrameDictionary,
+    folder: str | Path,
+    n_per_cell: int,
+    *,
+    text_field: str | Sequence[str] | None = None,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, list[Path]]:
+    """Draw the coding sample and write its sheet and codebook into ``folder``.
+
+    :func:`coding_sample` of ``articles`` (``n_per_cell`` per outlet and month, ``seed``),
+    :func:`export_coding_sheet` as ``coding_sheet.csv`` (with the ``text_field`` text) and
+    :func:`write_codebook` as ``codebook.md``.  Returns (sample, [sheet path, codebook path]).
+    """
+    folder = Path(folder)
+    sample = coding_sample(articles, n_per_cell, seed=seed)
+    sheet = export_coding_sheet(sample, frames, folder / "coding_sheet.csv", text_field=text_field)
+    return sample, [sheet, write_codebook(frames, folder / "codebook.md")]
+
+
+def coding_results(
+    sheets: Mapping[str, str | Path],
+    frames: FrameDictionary,
+    sample: pd.DataFrame,
+    scores: pd.DataFrame,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The coders' agreement and the dictionary's accuracy from filled-in coding sheets.
+
+    ``sheets`` maps coders to their sheets of ``sample`` (read with
+    :func:`read_coding_sheets`, every doc_id checked); ``scores`` is
+    :func:`arabmedia.analysis.count_frames` output covering the sample.  Returns
+    (:func:`coder_agreement`, :func:`dictionary_vs_coders`).
+    """
+    codes = read_coding_sheets(sheets, frames, expected_ids=sample["doc_id"])
+    sample_scores = scores[scores["doc_id"].isin(set(sample["doc_id"]))]
+    accuracy = dictionary_vs_coders(codes, sample_scores, frames, n_boot=n_boot, seed=seed)
+    return coder_agreement(codes), accuracy

@@ -347,3 +347,66 @@ def compare_frame_change(
     change = change.reset_index(drop=True)
     change.insert(1, "label", change["frame"].map({f.name: f.label for f in frames.frames}))
     return change
+
+
+# --------------------------------------------------------------------------- notebook steps
+
+
+def frame_indicator_counts(frames: FrameDictionary) -> pd.DataFrame:
+    """How many indicators (patterns) and forms each frame lists, to document the dictionaries.
+
+    Columns: dictionary, frame, label, indicators (distinct patterns), forms (all forms);
+    frames in dictionary order.
+    """
+    table = (
+        frames.indicator_table()
+        .groupby(["dictionary", "frame"], sort=False)
+        .agg(indicators=("pattern", "nunique"), forms=("form", "size"))
+        .reset_index()
+    )
+    table.insert(2, "label", table["frame"].map({f.name: f.label for f in frames.frames}))
+    return table
+
+
+def frame_prevalence(
+    scores: pd.DataFrame,
+    frames: FrameDictionary,
+    by: str | Sequence[str] = ("outlet",),
+    *,
+    names: Sequence[str] | None = None,
+    min_units: int = 0,
+    **options,
+) -> pd.DataFrame:
+    """:func:`compare_frames` with each frame's ``label`` and without thin groups.
+
+    ``names`` picks frames of ``frames`` (default all); ``options`` go to
+    :func:`compare_frames` (measure, freq, per, n_boot, ci, seed).  Rows whose group has
+    fewer than ``min_units`` articles (e.g. months with few articles of an outlet) are left
+    out, since their intervals are too wide to read.  Columns: those of
+    :func:`compare_frames` with ``label`` right after ``frame``; index 0..n-1.
+    """
+    table = compare_frames(scores, frames if names is None else list(names), by, **options)
+    table = table[table["n_units"] >= min_units].reset_index(drop=True)
+    labels = {frame.name: frame.label for frame in frames.frames}
+    table.insert(table.columns.get_loc("frame") + 1, "label", table["frame"].map(labels))
+    return table
+
+
+def compare_frame_periods(
+    articles: pd.DataFrame,
+    tokens: pd.Series,
+    frames: FrameDictionary,
+    break_date: str,
+    **options,
+) -> pd.DataFrame:
+    """Change of each frame's hits per 1,000 words from before ``break_date`` to after it.
+
+    ``articles`` carries the ``period`` column of :func:`arabmedia.analysis.split_periods`
+    (same ``break_date``) and ``tokens`` is aligned with it; the articles are scored with
+    :func:`count_frames` and compared with :func:`compare_frame_change` (``options``: per,
+    n_boot, ci, seed), whose columns it returns.
+    """
+    from arabmedia.analysis._periods import period_labels
+
+    scores = count_frames(articles, tokens, frames).assign(period=articles["period"])
+    return compare_frame_change(scores, frames, "period", *period_labels(break_date), **options)

@@ -193,3 +193,58 @@ def top_terms_each_side(
         first, second = names
         top.insert(0, column, top["side"].map({"a": first, "b": second}))
     return top
+
+
+def strongest_per_side(
+    table: pd.DataFrame, score: str, n: int, *, side: str = "side", sides=("a", "b")
+) -> pd.DataFrame:
+    """The ``n`` rows of largest absolute ``score`` of each side, then all by ``score`` descending.
+
+    ``table`` is e.g. :func:`top_terms_each_side`' table (a ``side`` column, "a" or "b"); the
+    sort is stable, so equal scores keep their order.  Same columns as ``table``.
+    """
+    top = pd.concat(
+        [
+            table[table[side] == name].sort_values(score, key=abs, ascending=False).head(n)
+            for name in sides
+        ]
+    )
+    return top.sort_values(score, ascending=False, kind="stable")
+
+
+def distinctive_terms(
+    tokens: pd.Series,
+    groups: pd.Series,
+    names: tuple[str, str],
+    *,
+    n: int = 15,
+    ngram_range: tuple[int, int] = (1, 1),
+    min_count: int = 1,
+    stop_words: frozenset[str] | None = None,
+    column: str = "outlet",
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Terms typical of group ``names[0]`` against ``names[1]``: (fightin, fightin top, G2 top).
+
+    Counts terms with :func:`group_term_counts` (``tokens`` and ``groups`` as there), then
+    scores them two ways, so a reader sees where the two measures agree:
+
+    * ``fightin``: :func:`fightin_words` (pooled prior) with ``frequency`` = count_a + count_b,
+      every term (for :func:`arabmedia.plot.keyness_figure`);
+    * ``fightin top``: its ``n`` highest and ``n`` lowest z (:func:`top_terms_each_side`, a
+      ``column`` naming each row's group first);
+    * ``G2 top``: :func:`log_likelihood` with Williams' correction, the ``n`` strongest terms
+      of each direction (a, then b) by G2, ``column`` first.
+    """
+    counts = group_term_counts(
+        tokens, groups, ngram_range=ngram_range, min_count=min_count, stop_words=stop_words
+    )
+    first, second = names
+    fightin = fightin_words(counts[first], counts[second])
+    fightin["frequency"] = fightin["count_a"] + fightin["count_b"]
+    fightin_top = top_terms_each_side(fightin, "z", n=n, names=names, column=column)
+    g2 = log_likelihood(counts[first], counts[second], williams=True)
+    g2_top = pd.concat(
+        [g2[g2["direction"] == side].head(n) for side in ("a", "b")], ignore_index=True
+    )
+    g2_top.insert(0, column, g2_top["direction"].map({"a": first, "b": second}))
+    return fightin, fightin_top, g2_top

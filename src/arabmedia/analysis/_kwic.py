@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -193,3 +194,33 @@ def kwic_sample(
     return lines.assign(field=field)[
         ["outlet", "field", "doc_id", "variant", "left", "match", "right"]
     ]
+
+
+def kwic_samples(
+    articles: pd.DataFrame,
+    field: str,
+    tokens: pd.Series,
+    matches: pd.DataFrame,
+    groups: Mapping[str, Iterable],
+    *,
+    n: int = 6,
+    seed: int = 0,
+    window: int = 5,
+) -> pd.DataFrame:
+    """:func:`kwic_sample` of each combination of values of ``matches`` columns, stacked.
+
+    ``groups`` maps columns of ``matches`` to the values wanted, e.g. ``{"outlet": [...],
+    "variant": ["martyrs", "killed"]}``: ``n`` lines (seeded by ``seed``) per combination,
+    so that every outlet and name is shown.  Combinations run in the given order, the last
+    column fastest.  Columns: those of :func:`kwic_sample`; index 0..n-1.
+    """
+    columns = list(groups)
+    samples = []
+    for values in itertools.product(*groups.values()):
+        chosen = np.ones(len(matches), dtype=bool)
+        for column, value in zip(columns, values, strict=True):
+            chosen &= (matches[column] == value).to_numpy()
+        samples.append(
+            kwic_sample(articles, field, tokens, matches[chosen], n=n, seed=seed, window=window)
+        )
+    return pd.concat(samples, ignore_index=True)

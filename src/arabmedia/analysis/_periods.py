@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 # ---------------------------------------------------------------- comparing like with like
@@ -49,3 +51,42 @@ def split_periods(articles: pd.DataFrame, break_date: str, *, date: str = "date"
     dated = articles[articles[date].notna()].reset_index(drop=True)
     later = dated[date] >= pd.Timestamp(break_date)
     return dated.assign(period=later.map({False: before, True: after}))
+
+
+def date_span(dates) -> str:
+    """The first and last of ``dates`` as text, "YYYY-MM-DD to YYYY-MM-DD" (for figure indexes)."""
+    dates = pd.to_datetime(pd.Series(dates))
+    return f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+
+
+def window_overview(
+    articles: pd.DataFrame,
+    in_window: pd.Series,
+    compared: pd.DataFrame,
+    fields: Sequence[str],
+    *,
+    group: str = "outlet",
+) -> pd.DataFrame:
+    """Per ``group``: how many articles there are, how many fall in the window, and how many
+    are compared, so a reader sees what a like-with-like comparison keeps.
+
+    ``in_window`` is a boolean Series aligned with ``articles`` (e.g. from
+    :func:`overlap_window`); ``compared`` holds the compared articles with their ``n_tokens``
+    (words of ``fields``, e.g. :func:`arabmedia.analysis.count_frames` output).  Columns:
+    ``group``, articles, in_window, with_<field> (in the window, field not empty) for each
+    of ``fields`` and ``body``, compared, median_words (median ``n_tokens`` of the compared).
+    """
+    groups = articles[group]
+    columns = list(dict.fromkeys([*fields, "body"]))
+    with_field = articles.loc[in_window, columns].ne("").groupby(groups).sum()
+    overview = pd.concat(
+        [
+            articles.groupby(group).size().rename("articles"),
+            in_window.groupby(groups).sum().rename("in_window"),
+            with_field.add_prefix("with_"),
+            compared.groupby(group).size().rename("compared"),
+            compared.groupby(group)["n_tokens"].median().rename("median_words"),
+        ],
+        axis=1,
+    )
+    return overview.rename_axis(group).reset_index()

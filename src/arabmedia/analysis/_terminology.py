@@ -31,12 +31,12 @@ Rates and shares use article-level bootstrap intervals (:mod:`arabmedia.stats`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from arabmedia.lexicons._terms import TermSets
+from arabmedia.lexicons._terms import TermSets, term_sets_from_terms
 from arabmedia.stats._bootstrap import bootstrap_ratio
 from arabmedia.text._clitics import PhraseIndex
 from arabmedia.text._vocabulary import is_word
@@ -264,3 +264,138 @@ def in_term_order(table: pd.DataFrame, term_sets: TermSets, *first: str) -> pd.D
     ordered = table.assign(label=[labels[key] for key in keys], _rank=[rank[k] for k in keys])
     ordered = ordered.sort_values([*first, "_rank"], kind="stable")
     return ordered.drop(columns="_rank").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- several fields
+
+
+def find_and_count_terms_by_field(
+    articles: pd.DataFrame,
+    tokens: Mapping[str, pd.Series],
+    term_sets: TermSets,
+    by: Sequence[str] = (),
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """:func:`find_and_count_terms` of each text field: (matches by field, counts by field).
+
+    ``tokens`` maps a field (e.g. title, lead) to its tokens, indexed by the rows of
+    ``articles`` that have text in that field, so ``doc`` is an ``articles`` index label in
+    every table.  Fields are compared like with like, never pooled: both dicts keep the
+    fields of ``tokens`` in order, with the columns of :func:`find_and_count_terms`.
+    """
+    tables = {
+        field: find_and_count_terms(articles.loc[field_tokens.index], field_tokens, term_sets, by)
+        for field, field_tokens in tokens.items()
+    }
+    matches = {field: found for field, (found, _) in tables.items()}
+    counts = {field: counted for field, (_, counted) in tables.items()}
+    return matches, counts
+
+
+def compare_term_shares_by_field(
+    counts: Mapping[str, pd.DataFrame],
+    term_sets: TermSets,
+    by: Sequence[str] = (),
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> dict[str, pd.DataFrame]:
+    """:func:`compare_term_shares` of each field's counts, with labels, in the term file's order.
+
+    ``counts`` maps a field to :func:`count_terms` output with the ``by`` columns (e.g.
+    from :func:`find_and_count_terms_by_field`); each field is bootstrapped on its own with
+    the same ``seed``.  Columns: those of :func:`compare_term_shares`, then label.
+    """
+    return {
+        field: in_term_order(
+            compare_term_shares(table, by, n_boot=n_boot, ci=ci, seed=seed), term_sets
+        )
+        for field, table in counts.items()
+    }
+
+
+def compare_scare_quotes_by_field(
+    matches: Mapping[str, pd.DataFrame],
+    by: Sequence[str] = ("concept", "variant"),
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`compare_scare_quotes` of each field's matches, stacked in the fields' order.
+
+    ``matches`` maps a field to :func:`find_terms` output with the ``by`` columns; each
+    field is bootstrapped on its own with the same ``seed``.  Columns: those of
+    :func:`compare_scare_quotes`, then field; index 0..n-1.
+    """
+    return pd.concat(
+        [
+            compare_scare_quotes(found, by, n_boot=n_boot, ci=ci, seed=seed).assign(field=field)
+            for field, found in matches.items()
+        ],
+        ignore_index=True,
+    )
+
+
+def compare_listed_scare_quotes(
+    articles: pd.DataFrame,
+    tokens: Mapping[str, pd.Series],
+    terms: Mapping[str, Sequence[str]],
+    by: Sequence[str] = ("outlet",),
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Quoted share of the mentions of names a researcher lists, per field and ``by`` group.
+
+    ``terms`` is ``{label: [patterns]}`` (an ad-hoc term set, :func:`term_sets_from_terms`);
+    ``tokens`` maps a field to its tokens, indexed by rows of ``articles`` (which has the
+    ``by`` columns).  Columns: *by, variant, the rest of :func:`compare_scare_quotes`,
+    field, term (the label of the variant).
+    """
+    listed = term_sets_from_terms(terms)
+    by = list(by)
+    found = {
+        field: find_terms(field_tokens, listed).join(articles[by], on="doc")
+        for field, field_tokens in tokens.items()
+    }
+    table = compare_scare_quotes_by_field(found, [*by, "variant"], n_boot=n_boot, ci=ci, seed=seed)
+    labels = {variant: label for (_, variant), label in listed.labels().items()}
+    return table.assign(term=table["variant"].map(labels))
+
+
+def frequent_quoted_names(
+    quoted: pd.DataFrame, min_mentions: int, names: Sequence[str] = ("field", "concept", "variant")
+) -> pd.DataFrame:
+    """Rows of the names worth showing in a scare-quote table (:func:`compare_scare_quotes`).
+
+    A name (one value of the ``names`` columns) is kept when each of its rows (e.g. each
+    outlet) has at least ``min_mentions`` mentions (``denominator``) and at least one of
+    its mentions is quoted (``numerator``).  Same columns and index as ``quoted``.
+    """
+    per_name = quoted.groupby(list(names))
+    enough = per_name["denominator"].transform("min") >= min_mentions
+    return quoted[enough & (per_name["numerator"].transform("sum") > 0)]
+
+
+def pool_variants(
+    counts: pd.DataFrame,
+    variants: Sequence[str],
+    *,
+    concept: str,
+    variant: str,
+    by: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Per-article counts of several variants summed into one new variant (e.g. two charges).
+
+    ``counts`` is :func:`count_terms` output with the ``by`` columns; rows of the
+    ``variants`` are summed per article (word counts kept), so the pooled variant has its
+    own rate in :func:`compare_term_rates`.  Columns: doc, *by, count, words, concept
+    (``concept``), variant (``variant``); sorted by doc and ``by``.
+    """
+    chosen = counts[counts["variant"].isin(list(variants))]
+    pooled = chosen.groupby(["doc", *by], as_index=False).agg(
+        count=("count", "sum"), words=("words", "first")
+    )
+    return pooled.assign(concept=concept, variant=variant)

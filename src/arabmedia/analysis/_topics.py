@@ -69,16 +69,18 @@ def stem_types(
     Stemming ~10^5 types with the rule segmenter takes seconds to tens of seconds, so with
     ``cache_dir`` the map is stored under ``<cache_dir>/stems/<sha256>.parquet``, keyed by
     the sorted types, the segmenter's name and the code fingerprint of the segmenter (its
-    class's module, :mod:`arabmedia.text._segment`, the protected-word list, camel-tools'
-    version): any change selects another file, so a stale map is never read.
+    class's module, :mod:`arabmedia.text._segment`, the protected-word list and its loader,
+    camel-tools' version): any change selects another file, so a stale map is never read.
     """
+    from arabmedia.lexicons import _protected_words as protected_words
     from arabmedia.text import _segment as segment
 
     types = sorted(set(types))
     if cache_dir is None:
         return {token: segmenter.stem(token) for token in types}
-    modules = dict.fromkeys([segment, sys.modules[type(segmenter).__module__]])
-    fingerprint = code_fingerprint(modules, ["camel-tools"], [segment.PROTECTED_WORDS_FILE])
+    modules = dict.fromkeys([segment, protected_words, sys.modules[type(segmenter).__module__]])
+    data_files = [protected_words.PROTECTED_WORDS_FILE]
+    fingerprint = code_fingerprint(modules, ["camel-tools"], data_files)
     digest = hashlib.sha256(STEM_CACHE_FORMAT.encode())
     digest.update(str(segmenter.name).encode())
     digest.update(fingerprint.encode())

@@ -674,3 +674,71 @@ def pooled_macro_f1(scored: pd.DataFrame) -> pd.DataFrame:
     per_fold = macro[macro["fold"] != "pooled"].groupby(["task", "method"])["f1"]
     spread = per_fold.agg(fold_min="min", fold_max="max")
     return pooled.join(spread, on=["task", "method"]).reset_index(drop=True)
+
+
+#: The frame dictionaries whose scores are the FIGNEWS features (one load_frames call each).
+FIGNEWS_DICTIONARIES = (("generic", "war", "journalism"), ("loaded_language",))
+#: Readable names of the methods and tasks of :func:`fignews_cross_validation`.
+FIGNEWS_METHOD_NAMES = {
+    "majority_class": "majority class",
+    "features": "frame dictionaries",
+    "extended": "dictionaries + terms + agency",
+    "tfidf": "TF-IDF (supervised)",
+    "ceiling": "one annotator vs the others",
+}
+FIGNEWS_TASK_NAMES = {"bias": "bias (3 classes)", "prop": "propaganda (2 classes)"}
+
+
+def fignews_feature_sets(
+    posts: pd.DataFrame,
+    term_sets,
+    dictionaries: Sequence[FrameDictionary] | None = None,
+) -> tuple[pd.Series, dict[str, pd.DataFrame]]:
+    """The inputs of :func:`fignews_cross_validation` from the FIGNEWS posts.
+
+    Returns (tokens, features): the tokenized ``body`` of each post (default settings), and
+    the feature tables aligned with ``posts``: ``frame`` (:func:`fignews_features` of
+    ``dictionaries``, default :data:`FIGNEWS_DICTIONARIES`), ``terminology`` and ``agency``
+    (:func:`fignews_term_agency_features` of ``term_sets``).
+    """
+    if dictionaries is None:
+        dictionaries = [load_frames(*names) for names in FIGNEWS_DICTIONARIES]
+    tokens = pd.Series(tokenize_many(posts["body"].tolist()), index=posts.index)
+    terms, agency = fignews_term_agency_features(posts, tokens, term_sets)
+    features = {"frame": fignews_features(posts, dictionaries), "terminology": terms}
+    return tokens, features | {"agency": agency}
+
+
+def fignews_macro_f1(scored: pd.DataFrame) -> pd.DataFrame:
+    """:func:`pooled_macro_f1` with readable method and task names (for figures and tables).
+
+    ``method`` and ``task`` are mapped with :data:`FIGNEWS_METHOD_NAMES` and
+    :data:`FIGNEWS_TASK_NAMES` (names not listed stay as they are); other columns unchanged.
+    """
+    pooled = pooled_macro_f1(scored)
+    return pooled.assign(
+        method=pooled["method"].replace(FIGNEWS_METHOD_NAMES),
+        task=pooled["task"].replace(FIGNEWS_TASK_NAMES),
+    )
+
+
+def fignews_prediction(
+    posts: pd.DataFrame,
+    term_sets,
+    *,
+    n_splits: int = 5,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The whole FIGNEWS prediction step: features of the posts, then every method scored.
+
+    Features are :func:`fignews_feature_sets`; the ``features`` method uses the frame
+    scores, ``extended`` all three sets.  Returns (the :func:`fignews_cross_validation`
+    table, the number of feature columns per set: frame, terminology, agency).
+    """
+    tokens, features = fignews_feature_sets(posts, term_sets)
+    extended = pd.concat(features.values(), axis=1)
+    scored = fignews_cross_validation(
+        posts, features["frame"], extended, tokens, n_splits=n_splits, n_boot=n_boot, seed=seed
+    )
+    return scored, {name: table.shape[1] for name, table in features.items()}

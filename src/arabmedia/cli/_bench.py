@@ -189,10 +189,10 @@ def _scaling_step(step: str, factor: int, root: str) -> dict:
     from arabmedia.corpus._loading import read_files
     from arabmedia.corpus._manifest import load_manifest
     from arabmedia.corpus._schema import ARTICLE_COLUMNS
+    from arabmedia.lexicons._stopwords import load_stopwords
     from arabmedia.text._cache import article_tokens
     from arabmedia.text._normalize import tokenize_many
     from arabmedia.text._segment import make_segmenter
-    from arabmedia.text._stopwords import load_stopwords
 
     settings = load_settings(root)
     mayadeen = load_articles(["almayadeen"], settings)

@@ -1,11 +1,13 @@
-"""Lexicons: term sets, frame dictionaries, agency and attribution word lists, stop words.
+"""Lexicons: term sets, frame dictionaries, agency and attribution word lists, stop words,
+the segmenter's protected words and topic labels.
 
 The default lexicons are data files shipped inside the package (``lexicons/data``), so an
 installed wheel finds them from any working directory; a researcher passes their own files
-to the loaders instead.  Every file is validated by one pydantic schema layer (unknown keys
-are errors, every entry needs its rationale) and every problem is a :class:`LexiconError`
-naming the file, the entry and the reason.  Entries are expanded into the surface forms
-they match by :func:`arabmedia.text.surface_forms`, the same rule in every lexicon.
+to the loaders instead.  Every YAML file is validated by one pydantic schema layer (unknown
+keys are errors, every entry needs its rationale), every plain-text word list line by line,
+and every problem is a :class:`LexiconError` naming the file, the entry and the reason.
+Entries are expanded into the surface forms they match by
+:func:`arabmedia.text.surface_forms`, the same rule in every lexicon.
 """
 
 from arabmedia.lexicons._agency import (
@@ -32,7 +34,19 @@ from arabmedia.lexicons._frames import (
     Indicator,
     load_frames,
 )
+from arabmedia.lexicons._protected_words import (
+    PROTECTED_KINDS,
+    PROTECTED_WORDS_FILE,
+    ProtectedWords,
+    load_protected_words,
+)
 from arabmedia.lexicons._resources import LEXICON_DIR
+from arabmedia.lexicons._stopwords import (
+    STOPWORDS_DIR,
+    build_stopword_list,
+    load_removed_stopwords,
+    load_stopwords,
+)
 from arabmedia.lexicons._terms import (
     TERMS_DIR,
     Concept,
@@ -57,6 +71,9 @@ __all__ = [
     "FRAME_FILES",
     "GLUED_NAME_MIN",
     "LEXICON_DIR",
+    "PROTECTED_KINDS",
+    "PROTECTED_WORDS_FILE",
+    "STOPWORDS_DIR",
     "TERMS_DIR",
     "TIME_WORDS",
     "TOPIC_LABELS_FILE",
@@ -69,12 +86,17 @@ __all__ = [
     "FrameDictionary",
     "Indicator",
     "LexiconError",
+    "ProtectedWords",
     "TermSets",
     "TopicLabelEntry",
     "Variant",
+    "build_stopword_list",
     "load_agency_lexicon",
     "load_attribution_lexicon",
     "load_frames",
+    "load_protected_words",
+    "load_removed_stopwords",
+    "load_stopwords",
     "load_term_sets",
     "load_topic_labels",
     "parse_term_sets",

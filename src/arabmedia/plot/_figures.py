@@ -12,13 +12,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from arabmedia.plot._charts import (
+    bar_counts,
     dot_plot_ci,
     facet_time_series,
+    keyness_plot,
     metric_panels,
     term_panels,
     time_series,
 )
-from arabmedia.plot._style import use_paper_style
+from arabmedia.plot._style import figure_size, outlet_colors, use_paper_style
 
 ZERO_LINE = {"color": "#666666", "linewidth": 0.6}
 """Line properties of the zero line of a difference plot."""
@@ -121,6 +123,19 @@ def topic_prevalence_figure(
     return fig
 
 
+def frame_series_figure(
+    monthly: pd.DataFrame, group: str = "outlet", *, marker: object | None = None
+) -> Figure:
+    """Frame shares over time (``frame_prevalence`` table with ``freq``): one panel per frame
+    label, all in one row, lines per ``group``; ``marker`` draws a dotted line at a date."""
+    with use_paper_style():
+        fig, _ = facet_time_series(
+            monthly, "period", "estimate", "label", "low", "high",
+            group=group, ncols=monthly["label"].nunique(), marker=marker,
+        )  # fmt: skip
+    return fig
+
+
 def topic_change_figure(change: pd.DataFrame, xlabel: str) -> Figure:
     """Change of each topic's share in percentage points (``topic_change_at`` table), sorted."""
     points = change.assign(**{c: 100 * change[c] for c in ["difference", "low", "high"]})
@@ -128,3 +143,67 @@ def topic_change_figure(change: pd.DataFrame, xlabel: str) -> Figure:
     return dot_plot_figure(
         points, "topic_label", "difference", "low", "high", xlabel=xlabel, zero_line=True
     )
+
+
+def bar_figure(
+    table: pd.DataFrame,
+    category: str,
+    count: str,
+    group: str | None = None,
+    *,
+    signed: bool = False,
+    xlabel: str = "",
+) -> Figure:
+    """:func:`bar_counts` of ``table`` (one row per category and group) with its x label."""
+    with use_paper_style():
+        fig, ax = bar_counts(table, category, count, group=group, signed=signed)
+        ax.set_xlabel(xlabel)
+    return fig
+
+
+def keyness_figure(
+    table: pd.DataFrame,
+    names: tuple[str, str],
+    *,
+    term: str = "term",
+    frequency: str = "frequency",
+    score: str = "z",
+    n_labels: int = 10,
+    xlabel: str = "",
+    ylabel: str = "",
+) -> Figure:
+    """:func:`keyness_plot` of ``table`` (one row per term, e.g. Fightin' Words) with labels."""
+    with use_paper_style():
+        fig, ax = keyness_plot(table, term, frequency, score, names=names, n_labels=n_labels)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    return fig
+
+
+def vocabulary_growth_figure(
+    curves: pd.DataFrame, line_styles: Mapping[str, str] | None = None
+) -> Figure:
+    """Word types (thousands) against word tokens (millions), one line per curve.
+
+    ``curves`` is :func:`arabmedia.text.vocabulary_growth_by_group` output (columns curve,
+    outlet, tokens, types; curves drawn in their order of appearance), coloured by outlet;
+    ``line_styles`` maps a curve to a matplotlib line style (default solid).
+    """
+    styles = dict(line_styles or {})
+    colors = outlet_colors(sorted(curves["outlet"].unique()))
+    with use_paper_style():
+        fig = Figure(figsize=figure_size(columns=1, aspect=0.75))
+        ax = fig.subplots()
+        for label, curve in curves.groupby("curve", sort=False):
+            outlet = curve["outlet"].iloc[0]
+            ax.plot(
+                curve["tokens"] / 1e6,
+                curve["types"] / 1e3,
+                styles.get(label, "-"),
+                color=colors[outlet],
+                label=label,
+            )
+        ax.set_xlabel("word tokens (millions)")
+        ax.set_ylabel("word types (thousands)")
+        ax.legend(frameon=False)
+    return fig

@@ -13,6 +13,9 @@ from arabmedia.stats._bootstrap import (
     bootstrap_differences,
     bootstrap_ratio,
     bootstrap_ratios,
+    difference_table,
+    interval_table,
+    metric_table,
     with_interval,
 )
 from arabmedia.stats._classification import (
@@ -26,8 +29,11 @@ __all__ = [
     "bootstrap_ratio",
     "bootstrap_ratios",
     "classification_scores",
+    "difference_table",
     "g2_2x2",
+    "interval_table",
     "krippendorff_alpha",
+    "metric_table",
     "williams_q",
     "with_interval",
 ]

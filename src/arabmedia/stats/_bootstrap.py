@@ -279,3 +279,52 @@ def with_interval(
     """ "estimate [low, high]" strings of a table's rows, for reading (tables keep numbers)."""
     cells = zip(table[value], table[low], table[high], strict=True)
     return [f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]" for v, lo, hi in cells]
+
+
+def interval_table(
+    table: pd.DataFrame,
+    index: str | Sequence[str],
+    columns: str | Sequence[str],
+    value: str = "estimate",
+    low: str = "low",
+    high: str = "high",
+    *,
+    digits: int = 3,
+) -> pd.DataFrame:
+    """A compare_* table pivoted for reading: ``index`` rows, ``columns`` columns, each cell
+    "estimate [low, high]" (:func:`with_interval`); rows and columns in table order."""
+    cells = table.assign(_cell=with_interval(table, value, low, high, digits=digits))
+    return cells.pivot_table(
+        index=index, columns=columns, values="_cell", aggfunc="first", sort=False
+    )
+
+
+def metric_table(
+    table: pd.DataFrame,
+    keys: Sequence[str],
+    metrics: Sequence[str] = ("precision", "recall", "f1"),
+    *,
+    digits: int = 3,
+) -> pd.DataFrame:
+    """The ``keys`` columns of a scores table, then each metric as "m [m_low, m_high]" (the
+    columns ``<m>``, ``<m>_low``, ``<m>_high`` of e.g. :func:`classification_scores`)."""
+    shown = {m: with_interval(table, m, f"{m}_low", f"{m}_high", digits=digits) for m in metrics}
+    return table[list(keys)].assign(**shown)
+
+
+def difference_table(
+    table: pd.DataFrame,
+    first: str,
+    second: str,
+    item: str = "label",
+    *,
+    counts: bool = False,
+    digits: int = 3,
+) -> pd.DataFrame:
+    """A :func:`bootstrap_difference(s)` table for reading: ``item``, (with ``counts``
+    n_first, n_second), the two estimates named ``first`` and ``second``, and
+    ``difference`` as "difference [low, high]"; numbers rounded to ``digits``."""
+    keys = [item, *(["n_first", "n_second"] if counts else []), "estimate_first"]
+    shown = table[[*keys, "estimate_second"]].round(digits)
+    shown["difference"] = with_interval(table, "difference", digits=digits)
+    return shown.rename(columns={"estimate_first": first, "estimate_second": second})

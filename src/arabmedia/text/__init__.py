@@ -1,4 +1,4 @@
-"""Text: normalization, tokens, clitic segmentation, sentences, stop words and caches.
+"""Text: normalization, tokens, clitic segmentation, sentences, stop-word removal, caches.
 
 Every analysis reads the project's normalized tokens (:func:`tokenize_many`) from the
 content-keyed token cache (:func:`article_tokens`); document-term matrices are built on
@@ -63,18 +63,14 @@ from arabmedia.text._segment import (
     NOT_TANWEEN_ENDINGS,
     PRONOUN_HOSTS,
     PRONOUN_WORDS,
-    PROTECTED_KINDS,
-    PROTECTED_WORDS_FILE,
     SHORT_HOSTS,
     STEM_SUFFIXES,
     TANWEEN_ALIF,
     CamelDataMissingWarning,
     CamelSegmenter,
-    ProtectedWords,
     RuleSegmenter,
     camel_data_available,
     camel_data_dir,
-    load_protected_words,
     make_segmenter,
 )
 from arabmedia.text._sentences import (
@@ -86,21 +82,14 @@ from arabmedia.text._sentences import (
     sentence_spans,
     split_sentences,
 )
-from arabmedia.text._stopwords import (
-    ONE_LETTER_PARTICLES,
-    SINGLE_WORD,
-    STOPWORDS_DIR,
-    build_stopword_list,
-    load_stopwords,
-    normalize_word,
-    read_removed,
-    remove_stopwords,
-)
+from arabmedia.text._stopwords import remove_stopwords
 from arabmedia.text._vocabulary import (
     is_word,
     top_terms,
     types_by_step,
+    types_by_step_by_group,
     vocabulary_growth,
+    vocabulary_growth_by_group,
 )
 
 __all__ = [
@@ -124,7 +113,6 @@ __all__ = [
     "IMPERFECT_PREFIXES",
     "LINE_BREAKS",
     "NOT_TANWEEN_ENDINGS",
-    "ONE_LETTER_PARTICLES",
     "OPENING_QUOTES",
     "OPEN_CLASS_ENCLITICS",
     "PERSIAN_DIGITS",
@@ -132,14 +120,10 @@ __all__ = [
     "PROCLITIC_CHAINS",
     "PRONOUN_HOSTS",
     "PRONOUN_WORDS",
-    "PROTECTED_KINDS",
-    "PROTECTED_WORDS_FILE",
     "SHORT_HOSTS",
     "SINGLE_QUOTES",
-    "SINGLE_WORD",
     "STEM_SUFFIXES",
     "STEP_NAMES",
-    "STOPWORDS_DIR",
     "STRAIGHT_QUOTE",
     "TANWEEN_ALIF",
     "TATWEEL",
@@ -151,26 +135,20 @@ __all__ = [
     "NormalizeSettings",
     "PhraseIndex",
     "ProcliticChain",
-    "ProtectedWords",
     "RuleSegmenter",
     "TokenPreprocessor",
     "article_tokens",
-    "build_stopword_list",
     "cache_key",
     "cached_tokens",
     "camel_data_available",
     "camel_data_dir",
     "cumulative_settings",
     "is_word",
-    "load_protected_words",
-    "load_stopwords",
     "make_segmenter",
     "make_vectorizer",
     "normalize",
     "normalize_many",
     "normalize_steps",
-    "normalize_word",
-    "read_removed",
     "reference_normalize",
     "reference_tokenize",
     "remove_stopwords",
@@ -183,6 +161,8 @@ __all__ = [
     "tokenize_many",
     "top_terms",
     "types_by_step",
+    "types_by_step_by_group",
     "vocabulary_growth",
+    "vocabulary_growth_by_group",
     "with_enclitics",
 ]

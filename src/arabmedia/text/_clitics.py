@@ -11,8 +11,9 @@ Semantics of an entry (a tuple of normalized tokens) by its ``clitics`` level:
 * ``"full"`` (the default, for nouns, adjectives and names): the first token also matches
   behind a conjunction (و ف), a preposition (ب ك ل), both (وب فل ...), and - for a one-token
   entry written without the article - behind the article ال and all of these before it, with
-  ل + ال written لل (شهداء → الشهداء, والشهداء, بالشهداء, للشهداء, وللشهداء).  An entry
-  written with the article keeps it (الامم → للامم, والامم, never bare امم, never الالامم).
+  ل + ال written لل (شهداء → الشهداء, والشهداء, بالشهداء, للشهداء, وللشهداء) and merged
+  with a word's own first ل (ليل → لليل, as لله; never للليل).  An entry written with the
+  article keeps it (الامم → للامم, الليل → لليل, والامم, never bare امم, never الالامم).
   A multiword entry never gains the article: its definiteness is part of the phrase
   (قوات الاحتلال, not القوات الاحتلال), so write the definite phrase as its own form.
 * ``"conjunctions"`` (verbs, particles, function words): only و and ف on the first token
@@ -59,6 +60,20 @@ class ProcliticChain(NamedTuple):
     written: str  # e.g. "ولل"
 
 
+def _write(clitics: tuple[str, ...], word: str = "") -> str:
+    """``clitics`` written before ``word`` (alone by default).
+
+    After the preposition ل the article loses its alif (ل + الامم → للامم, ل + ال → لل) and,
+    before a word starting with ل, its lam as well (ل + الليل → لليل, ل + ال + ليل → لليل).
+    """
+    if clitics[-1:] == (ARTICLE,):
+        clitics, word = clitics[:-1], ARTICLE + word
+    prefix = "".join(clitics)
+    if prefix.endswith("ل") and word.startswith(ARTICLE):
+        word = word[len(ARTICLE) :] if word.startswith(ARTICLE + "ل") else word[1:]
+    return prefix + word
+
+
 def _proclitic_chains() -> tuple[ProcliticChain, ...]:
     """Conjunction? + (preposition | future)? + article?, longest written prefix first.
 
@@ -71,20 +86,12 @@ def _proclitic_chains() -> tuple[ProcliticChain, ...]:
                 if particle == FUTURE and article:
                     continue
                 clitics = tuple(c for c in (conjunction, particle, article) if c)
-                middle = "لل" if particle == "ل" and article else particle + article
-                chains.append(ProcliticChain(clitics, conjunction + middle))
+                chains.append(ProcliticChain(clitics, _write(clitics)))
     return tuple(sorted(chains, key=lambda chain: -len(chain.written)))
 
 
 #: Every well-formed proclitic chain (the empty one included), longest written form first.
 PROCLITIC_CHAINS = _proclitic_chains()
-
-
-def _attach(chain: ProcliticChain, word: str) -> str:
-    """``chain`` written before ``word``; a word with the article absorbs the chain's ل."""
-    if word.startswith(ARTICLE) and chain.clitics[-1:] == ("ل",):
-        return chain.written + word[1:]  # ل + الامم -> للامم
-    return chain.written + word
 
 
 @functools.cache
@@ -100,7 +107,7 @@ def _prefixed(word: str, level: CliticLevel, article: bool) -> tuple[str, ...]:
             continue
         if ARTICLE in chain.clitics and (not article or word.startswith(ARTICLE)):
             continue
-        forms.append(_attach(chain, word))
+        forms.append(_write(chain.clitics, word))
     return tuple(sorted(set(forms), key=lambda form: (len(form), form)))
 
 

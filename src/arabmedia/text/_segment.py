@@ -9,8 +9,8 @@ Two backends share one small interface (``.name``, ``.segment(token)``, ``.stem(
 * :class:`RuleSegmenter` - an offline fallback: proclitics (و ف ب ل ك س + ال) and pronoun
   enclitics from the one clitic table (:mod:`arabmedia.text._clitics`), and a Larkey-style
   light stemmer, guarded by minimum stem lengths and by the protected-word list
-  ``lexicons/data/protected_words.txt`` (names, key terms and stems whose first letter looks
-  like a clitic).
+  (:func:`arabmedia.lexicons.load_protected_words`: names, key terms and stems whose first
+  letter looks like a clitic).
 
 Tokens are expected in the project's default normalization (NFKC, no diacritics or tatweel,
 أ إ آ ٱ → ا, ى → ي, ة → ه).  Segments follow camel-tools' D3 style: proclitics end in ``+``,
@@ -22,16 +22,14 @@ enclitics start with ``+`` and the stem is bare, e.g. ``"وبالاحتلال"``
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from arabmedia.lexicons._resources import LEXICON_DIR
+from arabmedia.lexicons._protected_words import ProtectedWords, load_protected_words
 from arabmedia.text._clitics import (
     ARTICLE,
     CONJUNCTIONS,
@@ -40,9 +38,6 @@ from arabmedia.text._clitics import (
     OPEN_CLASS_ENCLITICS,
     PROCLITIC_CHAINS,
 )
-
-PROTECTED_WORDS_FILE = LEXICON_DIR / "protected_words.txt"
-PROTECTED_KINDS = ("frozen", "stem", "function")
 
 ARABIC_LETTERS = frozenset("ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي")
 
@@ -86,49 +81,6 @@ NOT_TANWEEN_ENDINGS = ("ايا", "وا")
 
 class CamelDataMissingWarning(UserWarning):
     """The camel-tools morphology data is absent; the rule-based fallback is used."""
-
-
-@dataclass(frozen=True)
-class ProtectedWords:
-    """Words the rule segmenter must not mangle, by kind (see lexicons/data/protected_words.txt)."""
-
-    frozen: frozenset[str]
-    stems: frozenset[str]
-    function: frozenset[str]
-
-    @functools.cached_property
-    def all(self) -> frozenset[str]:
-        """Every protected word, whatever its kind (built once: stemming asks per token)."""
-        return self.frozen | self.stems | self.function
-
-
-def load_protected_words(path: str | os.PathLike | None = None) -> ProtectedWords:
-    """Read the protected-word list: tab-separated ``word, kind, rationale``; ``#`` comments."""
-    path = Path(path or PROTECTED_WORDS_FILE)
-    by_kind: dict[str, set[str]] = {kind: set() for kind in PROTECTED_KINDS}
-    seen_header = False
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if not seen_header:
-            if fields != ["word", "kind", "rationale"]:
-                raise ValueError(f"{path}:{number}: expected header 'word<TAB>kind<TAB>rationale'")
-            seen_header = True
-            continue
-        if len(fields) != 3 or not all(field.strip() for field in fields):
-            raise ValueError(f"{path}:{number}: expected 3 non-empty tab-separated fields")
-        word, kind, _rationale = fields
-        if kind not in by_kind:
-            raise ValueError(f"{path}:{number}: kind {kind!r} is not one of {PROTECTED_KINDS}")
-        if not set(word) <= ARABIC_LETTERS:
-            raise ValueError(f"{path}:{number}: {word!r} is not a single Arabic word")
-        by_kind[kind].add(word)
-    return ProtectedWords(
-        frozen=frozenset(by_kind["frozen"]),
-        stems=frozenset(by_kind["stem"]),
-        function=frozenset(by_kind["function"]),
-    )
 
 
 class RuleSegmenter:

@@ -86,3 +86,47 @@ def top_terms(counts: pd.DataFrame, group: str, n: int = 15) -> pd.DataFrame:
     table["rank"] = table.groupby(group).cumcount() + 1
     table = table[table["rank"] <= n]
     return table[[group, "rank", "term", "count", "per_10k"]].reset_index(drop=True)
+
+
+def types_by_step_by_group(
+    texts: pd.Series,
+    groups: pd.Series,
+    settings: NormalizeSettings,
+    *,
+    text: str,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """:func:`types_by_step` of the texts of each group (e.g. outlet), stacked.
+
+    ``texts`` and ``groups`` share their index; ``text`` names what the texts are (e.g.
+    "titles + leads"), so tables of different fields can be stacked and compared like with
+    like.  Columns: step, types, tokens, types_removed, the ``groups`` name (groups sorted),
+    text; index 0..n-1.
+    """
+    name = groups.name or "group"
+    tables = [
+        types_by_step(part.tolist(), settings, n_jobs=n_jobs).assign(**{name: value}, text=text)
+        for value, part in texts.groupby(groups, sort=True)
+    ]
+    return pd.concat(tables, ignore_index=True)
+
+
+def vocabulary_growth_by_group(
+    tokens: pd.Series, groups: pd.Series, *, label: str = "{group}", points: int = 40
+) -> pd.DataFrame:
+    """:func:`vocabulary_growth` of each group's documents, in the order of ``tokens``.
+
+    ``tokens`` (one token list per document) and ``groups`` share their index; sort the
+    documents first (e.g. by publication time) for a growth curve over time.  Each curve is
+    named by ``label`` formatted with the group (``"{group} titles + leads"``).  Columns:
+    curve, the ``groups`` name (groups sorted), tokens, types; index 0..n-1.
+    """
+    name = groups.name or "group"
+    curves = [
+        vocabulary_growth(part.tolist(), points)
+        .assign(curve=label.format(group=value))
+        .assign(**{name: value})
+        for value, part in tokens.groupby(groups, sort=True)
+    ]
+    columns = ["curve", name, "tokens", "types"]
+    return pd.concat(curves, ignore_index=True)[columns]
