@@ -40,19 +40,25 @@ def test_study_folder_is_the_nearest_one_with_a_settings_file(tmp_path, monkeypa
     (study / "notebooks" / "deep").mkdir(parents=True)
     (study / "arabmedia.toml").write_text('[data]\nraw_dir = "raw"\n', encoding="utf-8")
     monkeypatch.delenv("ARABMEDIA_RAW_DIR", raising=False)
-    monkeypatch.setenv("ARABMEDIA_ROOT", str(tmp_path / "elsewhere"))
+    monkeypatch.delenv("ARABMEDIA_ROOT", raising=False)
     monkeypatch.chdir(study / "notebooks" / "deep")
     settings = load_settings()
     assert settings.root == study.resolve()
     assert settings.raw_dir == (study / "raw").resolve()
 
 
-def test_without_a_settings_file_the_root_is_arabmedia_root_else_the_cwd(tmp_path, monkeypatch):
+def test_arabmedia_root_wins_over_the_folder_search_and_the_cwd_is_the_fallback(
+    tmp_path, monkeypatch
+):
     outside = tmp_path / "no_study"
-    outside.mkdir()
-    monkeypatch.chdir(outside)
+    (outside / "inner").mkdir(parents=True)
+    (outside / "arabmedia.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(outside / "inner")
     monkeypatch.setenv("ARABMEDIA_ROOT", str(tmp_path / "env_root"))
     assert find_root() == (tmp_path / "env_root").resolve()
     monkeypatch.delenv("ARABMEDIA_ROOT")
     assert find_root() == outside.resolve()
+    (outside / "arabmedia.toml").unlink()
+    assert find_root() == (outside / "inner").resolve()
+    outside = outside / "inner"
     assert load_settings().cache_dir == (outside / "data" / "cache").resolve()

@@ -4,10 +4,11 @@ Settings are read once per call and returned as an immutable value: nothing is
 kept in module-level state, so tests and notebooks can pass their own.
 
 The study folder (``Settings.root``, against which every relative path is resolved) is,
-when not given: the nearest folder, from the current working directory upward, that
-holds an ``arabmedia.toml`` (as git finds ``.git``), so notebooks running in
-``notebooks/`` find the repository root; else ``$ARABMEDIA_ROOT``; else the current
-working directory.  The package itself may be installed anywhere.
+when not given: ``$ARABMEDIA_ROOT`` when set (how a runner points notebooks at a study);
+else the nearest folder, from the current working directory upward, that holds an
+``arabmedia.toml`` (as git finds ``.git``), so notebooks running in ``notebooks/`` find
+the repository root; else the current working directory.  The package itself may be
+installed anywhere.
 """
 
 from __future__ import annotations
@@ -54,13 +55,16 @@ class Settings:
 
 
 def find_root(start: str | os.PathLike | None = None) -> Path:
-    """The study folder: the nearest folder from ``start`` (default: the current working
-    directory) upward holding ``arabmedia.toml``, else ``$ARABMEDIA_ROOT``, else ``start``."""
+    """The study folder: ``$ARABMEDIA_ROOT`` when set, else the nearest folder from ``start``
+    (default: the current working directory) upward holding ``arabmedia.toml``, else
+    ``start``."""
+    if os.environ.get("ARABMEDIA_ROOT"):
+        return Path(os.environ["ARABMEDIA_ROOT"]).resolve()
     start = Path(start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if (folder / SETTINGS_FILE).is_file():
             return folder
-    return Path(os.environ.get("ARABMEDIA_ROOT", start)).resolve()
+    return start
 
 
 def _unknown_keys(raw: dict) -> list[str]:

@@ -320,3 +320,83 @@ def test_evaluate_gold_splits_scores_each_split_alone():
         direct = agency.evaluate_gold(gold[gold["split"] == split], LEXICON, n_boot=20)[0]
         got = table[table["split"] == split].drop(columns="split").reset_index(drop=True)
         pd.testing.assert_frame_equal(got, direct)
+
+
+# ------------------------------------------------------------------ whole steps of notebook 03
+
+
+def test_agency_sentences_split_only_the_bodies_with_a_casualty_word():
+    articles = pd.concat(
+        [fixture_articles(), pd.DataFrame({"doc_id": ["c:1"], "outlet": ["B"], "title": [""]})],
+        ignore_index=True,
+    ).assign(body=lambda d: d["body"].fillna("اجتمع المجلس اليوم."))
+    body_tokens = pd.Series([tokenize(text) for text in articles["body"]])
+    sentences = agency.agency_sentences(articles, ["title"], articles, body_tokens, LEXICON)
+    kept = articles[agency.has_casualty_word(body_tokens, LEXICON).to_numpy()]
+    pd.testing.assert_frame_equal(sentences, agency.agency_sentences(articles, ["title"], kept))
+    bodies = sentences[sentences["field"] == "body"]
+    assert sorted(set(bodies["doc_id"])) == ["a:1", "b:1"]  # c:1's body has no casualty word
+    every = agency.agency_sentences(articles, ["title"], articles)
+    assert "c:1" in set(every.loc[every["field"] == "body", "doc_id"])
+
+
+def test_agency_overview_counts_sentences_per_class_and_texts():
+    classified = pd.DataFrame(
+        {
+            "doc_id": ["x", "x", "y", "x", "z"],
+            "outlet": ["A", "A", "A", "A", "B"],
+            "field": ["title", "body", "title", "body", "title"],
+            "label": ["agentless", "not_casualty", "agentless", "agentless", "not_casualty"],
+        }
+    )
+    table = agency.agency_overview(classified)
+    assert table.columns.tolist() == [*agency.LABELS, "texts"]
+    assert table.loc[("A", "title"), "agentless"] == 2 and table.loc[("A", "title"), "texts"] == 2
+    assert table.loc[("A", "body")].tolist() == [0, 0, 1, 1, 1]  # one body, two sentences
+    assert table.loc[("B", "title"), "perpetrator_named"] == 0
+
+
+def test_compare_agency_periods_equals_the_direct_computation():
+    articles = pd.DataFrame(
+        {
+            "doc_id": ["m:1", "m:2", "m:3"],
+            "outlet": ["M"] * 3,
+            "date": pd.to_datetime(["2023-09-01", "2023-11-01", "2023-11-02"]),
+            "title": ["", "", ""],
+            "body": [
+                "قتلت قوات الاحتلال شابا. واستشهد آخر في المدينة.",
+                "استشهد خمسة مواطنين في غزة.",
+                "اجتمع المجلس.",
+            ],
+        }
+    )
+    from arabmedia.analysis import period_labels, split_periods
+
+    bodies = split_periods(articles, "2023-10-07")
+    classified = agency.find_agency(agency.article_sentences(bodies, ["body"]), LEXICON)
+    change = agency.compare_agency_periods(bodies, classified, "2023-10-07", n_boot=50, seed=2)
+    counts = agency.casualty_counts(bodies, classified, ["body"], carry=["period"])
+    direct = agency.compare_agency_change(
+        counts, "period", *period_labels("2023-10-07"), n_boot=50, seed=2
+    )
+    pd.testing.assert_frame_equal(change, direct)
+    rows = change.set_index("label")
+    # before: m:1 (one perpetrator_named, one agentless); after: m:2 (agentless), m:3 none
+    assert rows.loc["perpetrator_named", ["n_first", "n_second"]].tolist() == [1, 1]
+    assert rows.loc["perpetrator_named", "difference"] == pytest.approx(-0.5)
+    assert rows.loc["agentless", "difference"] == pytest.approx(0.5)
+
+
+def test_agency_validation_reads_the_gold_set_of_the_study(tmp_path):
+    from types import SimpleNamespace
+
+    title = gold_row(field="title", index=0, label="perpetrator_named")
+    title["sentence_sha256"] = agency.sentence_sha("الاحتلال يقتل طفلين في جنين")
+    (tmp_path / "data" / "gold").mkdir(parents=True)
+    path = tmp_path / "data" / "gold" / "agency_sentences.tsv"
+    write_gold(path, [gold_row() | {"split": "dev"}, title | {"split": "test"}])
+    table = agency.agency_validation(fixture_articles(), SimpleNamespace(root=tmp_path), n_boot=20)
+    gold = agency.load_gold(path, fixture_articles())
+    pd.testing.assert_frame_equal(table, agency.evaluate_gold_splits(gold, n_boot=20))
+    test = table[table["split"] == "test"].set_index("label")
+    assert test.loc["perpetrator_named", "recall"] == 1.0

@@ -240,3 +240,65 @@ def test_attribution_accuracy_averages_each_measure_where_defined():
     assert got.loc[("partial", "dev"), "estimate"] == 1.0
     assert got.loc[("type_match", "dev"), ["n_units", "estimate"]].tolist() == [2, 0.5]
     assert ("type_match", "test") not in got.index  # undefined there
+
+
+# ------------------------------------------------------------------ whole steps of notebook 03
+
+
+def test_find_compared_attributions_keeps_the_fields_and_articles_compared():
+    sentences = article_sentences(fixture_articles(), ["title", "body"])
+    found = at.find_compared_attributions(sentences, ["body"], pd.Series(["a:1"]))
+    direct = at.find_attributions(sentences[sentences["field"] == "body"])
+    pd.testing.assert_frame_equal(found, direct[direct["doc_id"] == "a:1"])
+    # a:1's body: وقالت (the ministry) and وأكد (a pronoun subject); its title is left out
+    assert found["marker"].tolist() == ["وقالت", "واكد"]
+    assert found["actor_type"].tolist() == ["government", at.NO_ACTOR]
+
+
+def test_top_actors_wide_puts_name_and_count_per_rank_and_group():
+    top = pd.DataFrame(
+        {
+            "outlet": ["A", "A", "B"],
+            "actor_name": ["x", "y", "z"],
+            "actor_type": ["media"] * 3,
+            "count": [3, 1, 2],
+            "rank": [1, 2, 1],
+        }
+    )
+    wide = at.top_actors_wide(top)
+    assert wide.index.tolist() == [1, 2] and wide.columns.tolist() == ["A", "B"]
+    assert wide.loc[1].tolist() == ["x (3)", "z (2)"]
+    assert wide.loc[2, "A"] == "y (1)" and pd.isna(wide.loc[2, "B"])
+
+
+def test_attribution_validation_reads_the_gold_set_of_the_study(tmp_path):
+    from types import SimpleNamespace
+
+    from arabmedia.analysis import sentence_sha
+
+    articles = fixture_articles()
+    sentences = article_sentences(articles, ["body"])
+    first = sentences.iloc[0]  # a:1: وقالت وزارة الصحة إن المستشفيات مكتظة.
+    row = {
+        "doc_id": first["doc_id"],
+        "sentence_index": first["sentence_index"],
+        "field": "body",
+        "sentence_sha256": sentence_sha(first["text"]),
+        "marker_index": 0,
+        "actor_start": 1,
+        "actor_end": 3,
+        "actor_type": "government",
+        "note": "ministry",
+        "split": "dev",
+    }
+    wrong = row | {"actor_start": 1, "actor_end": 2, "split": "test"}
+    folder = tmp_path / "data" / "gold"
+    folder.mkdir(parents=True)
+    path = folder / "attribution_sentences.tsv"
+    path.write_text(pd.DataFrame([row, wrong]).to_csv(sep="\t", index=False), "utf-8")
+    table = at.attribution_validation(articles, SimpleNamespace(root=tmp_path), n_boot=20)
+    checked = at.evaluate_attribution_gold(at.load_attribution_gold(path, articles))
+    pd.testing.assert_frame_equal(table, at.attribution_accuracy(checked, n_boot=20))
+    got = table.set_index(["measure", "split"])["estimate"]
+    assert got[("exact", "dev")] == 1.0 and got[("exact", "test")] == 0.0
+    assert got[("partial", "test")] == 1.0  # the shorter gold span overlaps the extracted one

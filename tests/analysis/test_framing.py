@@ -18,6 +18,7 @@ from arabmedia.analysis import (
     frame_prevalence,
     frame_scores,
     match_frames,
+    monthly_frame_prevalence,
     period_labels,
     sentence_frames,
     split_periods,
@@ -306,3 +307,18 @@ def test_compare_frame_periods_equals_the_direct_computation(toy):
     # before: d1 (2 war hits in 5 words); from: d2 (empty body), d3 (1 hit in 1 word)
     assert (war["n_first"], war["n_second"]) == (1, 2)
     assert war["estimate_second"] == pytest.approx(1000 * 1 / 1)
+
+
+def test_monthly_frame_prevalence_drops_wordless_articles_and_thin_months(toy):
+    articles = articles_table()
+    scores = count_frames(articles, pd.Series([tokenize(t) for t in articles["title"]]), toy)
+    monthly = monthly_frame_prevalence(scores, toy, ["war"], n_boot=20, seed=1)
+    direct = frame_prevalence(
+        scores[scores["n_tokens"] > 0], toy, "outlet", names=["war"], freq="M", n_boot=20, seed=1
+    )
+    pd.testing.assert_frame_equal(monthly, direct)
+    # d3 (outlet B) has an empty title and d4 no date: only A's two months remain
+    assert monthly["outlet"].tolist() == ["A", "A"]
+    assert monthly["period"].tolist() == [pd.Timestamp("2023-10-01"), pd.Timestamp("2023-11-01")]
+    assert monthly["estimate"].tolist() == [1.0, 0.0] and set(monthly["label"]) == {"War"}
+    assert monthly_frame_prevalence(scores, toy, ["war"], 2, n_boot=20).empty

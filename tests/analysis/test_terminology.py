@@ -629,3 +629,124 @@ def test_kwic_samples_are_one_sample_per_combination(fields, mini):
     assert lines[["outlet", "variant"]].values.tolist() == [
         ["B", "martyrs"], ["B", "killed"], ["A", "martyrs"], ["A", "killed"]
     ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- notebook sections
+
+
+def dated_articles() -> pd.DataFrame:
+    """Made-up articles: A covers 1 Jan to 10 Feb, B 20 Jan to 1 Mar 2024."""
+    return pd.DataFrame(
+        {
+            "doc_id": [f"x:{n}" for n in range(6)],
+            "outlet": ["A", "A", "A", "B", "B", "B"],
+            "date": pd.to_datetime(
+                ["2024-01-01", "2024-01-25", "2024-02-10", "2024-01-20", "2024-02-05", "2024-03-01"]
+            ),
+            "title": [DOCS["d1"], DOCS["d2"], "", DOCS["d3"], DOCS["d4"], DOCS["d1"]],
+            "lead": ["", DOCS["d3"], DOCS["d1"], "", "", DOCS["d2"]],
+            "body": [DOCS["d1"], "", DOCS["d2"], DOCS["d3"], DOCS["d4"], ""],
+        }
+    )
+
+
+def test_field_subsets_keep_the_overlap_window_and_split_the_fields(tmp_path):
+    settings = load_settings().with_paths(cache_dir=tmp_path)
+    in_window, subsets, tokens = T.field_subsets(dated_articles(), ["title", "lead"], settings)
+    # window: latest first day (B, 20 Jan) to earliest last day (A, 10 Feb): rows 1, 2, 3, 4
+    assert in_window["doc_id"].tolist() == ["x:1", "x:2", "x:3", "x:4"]
+    assert in_window.index.tolist() == [0, 1, 2, 3]
+    assert in_window["month"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-01-01", "2024-02-01", "2024-01-01", "2024-02-01"
+    ]  # fmt: skip
+    assert list(subsets) == list(tokens) == ["title", "lead"]
+    assert subsets["title"].index.tolist() == [0, 2, 3]  # x:2 has no title
+    assert subsets["lead"].index.tolist() == [0, 1]
+    assert tokens["lead"].index.equals(subsets["lead"].index)
+    assert [list(t) for t in tokens["title"]] == [tokenize(DOCS[d]) for d in ("d2", "d3", "d4")]
+
+
+def test_period_subset_splits_one_outlets_texts_at_the_date(tmp_path):
+    settings = load_settings().with_paths(cache_dir=tmp_path)
+    subset, tokens = T.period_subset(dated_articles(), "A", "body", "2024-02-01", settings)
+    # A's bodies: x:0 (1 Jan) and x:2 (10 Feb); x:1 has none
+    assert subset["doc_id"].tolist() == ["x:0", "x:2"]
+    assert subset["period"].tolist() == ["before 2024-02-01", "from 2024-02-01"]
+    assert tokens.index.equals(subset.index)
+    assert [list(t) for t in tokens] == [tokenize(DOCS["d1"]), tokenize(DOCS["d2"])]
+
+
+def test_monthly_terms_equal_the_hand_count_and_the_direct_chain(fields, mini):
+    articles, tokens = fields
+    _, counts = T.find_and_count_terms_by_field(articles, tokens, mini, ["outlet"])
+    title = counts["title"]
+    shares, rates = T.compare_monthly_terms(
+        title, ("dead", "martyrs"), ["martyrs", "killed"], ["outlet"], n_boot=50, seed=1
+    )
+    # martyrs among the dead: A 2 of 3 (d1, d2), B 1 of 2 (d3)
+    assert shares.set_index("outlet")["estimate"].to_dict() == pytest.approx({"A": 2 / 3, "B": 0.5})
+    assert set(shares["variant"]) == {"martyrs"}
+    # both names pooled: A (3 mentions, 21 words), B (2 mentions, 9 + 5 words)
+    rate = rates.set_index("outlet")
+    assert rate["estimate"].to_dict() == pytest.approx({"A": 3 / 21 * 1e4, "B": 2 / 14 * 1e4})
+    assert set(rates["concept"]) == {"dead"} and set(rates["variant"]) == {"martyrs_or_killed"}
+    direct = T.compare_term_shares(title[title["concept"] == "dead"], ["outlet"], n_boot=50, seed=1)
+    pd.testing.assert_frame_equal(shares, direct[direct["variant"] == "martyrs"])
+    pooled = T.pool_variants(
+        title, ["martyrs", "killed"], concept="dead", variant="martyrs_or_killed", by=["outlet"]
+    )
+    pd.testing.assert_frame_equal(
+        rates, T.compare_term_rates(pooled, ["outlet"], n_boot=50, seed=1)
+    )
+
+
+def test_term_scare_quotes_and_labelled_shares_equal_the_direct_chain(fields, mini):
+    articles, tokens = fields
+    matches, counts = T.find_and_count_terms_by_field(articles, tokens, mini, ["outlet"])
+    quoted = T.compare_term_scare_quotes(matches, mini, n_boot=50, seed=2)
+    by = ["outlet", "concept", "variant"]
+    direct = T.compare_scare_quotes_by_field(matches, by, n_boot=50, seed=2)
+    pd.testing.assert_frame_equal(quoted, T.in_term_order(direct, mini, "field", "outlet"))
+    assert quoted[["field", "outlet"]].iloc[0].tolist() == ["lead", "A"]  # fields sorted
+    shares = T.compare_term_shares(counts["title"], ["outlet"], n_boot=50, term_sets=mini)
+    plain = T.compare_term_shares(counts["title"], ["outlet"], n_boot=50)
+    pd.testing.assert_frame_equal(shares, T.in_term_order(plain, mini))
+
+
+def test_pivot_terms_puts_groups_in_columns_and_fields_side_by_side():
+    table = pd.DataFrame(
+        {
+            "concept": ["dead"] * 4,
+            "label": ["شهداء", "قتلى", "شهداء", "قتلى"],
+            "outlet": ["B", "B", "A", "A"],
+            "estimate": [0.12345, 0.87655, 0.5, 0.5],
+            "numerator": [1, 7, 2, 2],
+        }
+    )
+    wide = T.pivot_terms(table, "outlet")
+    assert wide.columns.tolist() == ["B", "A"]  # order of appearance
+    assert wide.loc[("dead", "شهداء"), "B"] == 0.123
+    both = T.pivot_terms({"title": table, "lead": table.head(2)}, "outlet", ["numerator"], digits=1)
+    assert both.columns.tolist() == [
+        ("title", "numerator", "B"), ("title", "numerator", "A"), ("lead", "numerator", "B")
+    ]  # fmt: skip
+    assert both.loc[("dead", "قتلى"), ("lead", "numerator", "B")] == 7
+
+
+def test_top_collocations_keep_the_strongest_per_variant_with_labels():
+    tokens = pd.Series(
+        {
+            "c1": tokenize("قصف الاحتلال غزة اليوم."),
+            "c2": tokenize("قصف الاحتلال رفح"),
+            "c3": tokenize("غزة تحت الحصار"),
+        }
+    )
+    sets = L.term_sets_from_terms({"occupation": ["الاحتلال"], "gaza": ["غزة"]})
+    found = T.find_terms(tokens, sets)
+    top = T.top_collocations(tokens, found, ["v1"], sets, n=1, window=1, min_count=1)
+    # only the occupation (v1): its strongest collocate is قصف (the hand computation above)
+    assert top[["collocate", "count", "label"]].values.tolist() == [["قصف", 2, "occupation"]]
+    chosen = found[found["variant"] == "v1"]
+    everything = T.top_collocations(tokens, found, ["v1"], sets, n=10, window=1, min_count=1)
+    direct = T.collocations(tokens, chosen, window=1, min_count=1)
+    pd.testing.assert_frame_equal(everything.drop(columns="label"), direct)

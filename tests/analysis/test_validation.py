@@ -398,3 +398,17 @@ def test_fignews_feature_sets_equal_their_parts_and_macro_f1_names():
     assert table["task"].tolist() == ["bias (3 classes)"] * 2
     assert table[["f1", "fold_min"]].iloc[0].tolist() == [0.5, 0.4]
     assert table["fold_max"].iloc[0] == 0.7 and np.isnan(table["fold_min"].iloc[1])
+
+
+def test_fignews_feature_sets_default_to_the_shipped_term_sets():
+    from arabmedia.analysis import fignews_feature_sets
+    from arabmedia.lexicons import load_term_sets
+
+    posts = pd.DataFrame({"doc_id": ["x1", "x2"], "body": ["سقط شهداء في القصف", "اجتماع"]})
+    frames = [load_frames("war")]
+    _, features = fignews_feature_sets(posts, dictionaries=frames)
+    _, direct = fignews_feature_sets(posts, load_term_sets("gaza_war"), frames)
+    for name in ("terminology", "agency"):
+        pd.testing.assert_frame_equal(features[name], direct[name])
+    assert features["terminology"].shape == (2, len(load_term_sets("gaza_war").variants()))
+    assert features["terminology"].loc[1].sum() == 0  # no listed name in "اجتماع"

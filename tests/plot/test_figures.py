@@ -10,13 +10,18 @@ from arabmedia.plot import (
     PAPER_FIGURE_FIELDS,
     ZERO_LINE,
     bar_figure,
+    choice_shares_figure,
     dot_plot_figure,
     export_figure_and_table,
     export_paper_figure,
+    export_tables,
+    fightin_words_figure,
     figure_index_markdown,
     k_diagnostics_figure,
     load_paper_figures,
+    monthly_figure,
     paper_figure_file,
+    scare_quotes_figure,
     time_series_figure,
     topic_change_figure,
 )
@@ -199,3 +204,123 @@ def test_frame_series_figure_has_one_panel_per_frame_in_one_row():
     visible = [ax for ax in fig.axes if ax.get_visible() and ax.has_data()]
     assert len(visible) == 2
     assert len({round(ax.get_position().y0, 6) for ax in visible}) == 1  # one row
+
+
+def test_terminology_figures_take_the_compare_tables_as_they_are():
+    fig = choice_shares_figure(estimates(), "titles")
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "share of the concept's mentions (titles)"
+    assert ax.get_xlim() == (0, 1)
+    monthly = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2024-01-01", "2024-02-01"] * 2),
+            "outlet": ["Al Jazeera"] * 2 + ["Al Mayadeen"] * 2,
+            "estimate": [0.1, 0.2, 0.3, 0.4],
+            "low": [0.0, 0.1, 0.2, 0.3],
+            "high": [0.2, 0.3, 0.4, 0.5],
+        }
+    )
+    fig = monthly_figure(monthly, "share of شهداء", ylim=(0, 1))
+    assert fig.axes[0].get_title() == "share of شهداء" and fig.axes[0].get_ylabel() == "share"
+    assert fig.axes[0].get_ylim() == (0, 1)
+    fig = monthly_figure(monthly, "t", ylabel="per 10,000 words")
+    assert fig.axes[0].get_ylabel() == "per 10,000 words"
+    quotes = pd.concat(
+        [estimates().assign(field="title"), estimates().assign(field="lead", label="x")]
+    ).rename(columns={"label": "term"})
+    fig = scare_quotes_figure(quotes)
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "share of mentions in quotation marks (titles)"
+    shown = {tick.get_text() for tick in ax.get_yticklabels()}
+    assert shown == {"شهداء", "قتلى"}  # only the title rows are drawn (not "x")
+    terms = pd.DataFrame({"term": ["حرب", "هدنة"], "z": [3.0, -2.0], "frequency": [10, 20]})
+    fig = fightin_words_figure(terms, ("A", "B"), "both outlets' leads")
+    assert fig.axes[0].get_xlabel() == "frequency in both outlets' leads"
+    assert fig.axes[0].get_ylabel() == "Fightin' Words z"
+
+
+def test_export_tables_writes_each_table_under_its_name(tmp_path):
+    class Folders:
+        tables_dir = tmp_path
+
+    paths = export_tables({"02_a": estimates(), "02_b": estimates().head(1)}, folders=Folders)
+    assert [p.name for p in paths] == ["02_a.csv", "02_a.tex", "02_b.csv", "02_b.tex"]
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "02_b.csv"), estimates().head(1))
+
+
+def _png(fig, folder, name):
+    from arabmedia.plot import export_figure
+
+    (path,) = export_figure(fig, name, figures_dir=folder, formats=("png",))
+    return path.read_bytes()
+
+
+def test_notebook_03_builders_draw_what_the_direct_calls_draw(tmp_path):
+    from arabmedia.plot import (
+        AGENCY_CAVEAT,
+        actor_types_figure,
+        agency_shares_figure,
+        frame_change_figure,
+        frame_prevalence_figure,
+        macro_f1_figure,
+    )
+
+    shares = estimates()
+    one = shares[shares["outlet"] == "Al Jazeera"]
+    change = one.assign(difference=one["estimate"] - 0.5, low=lambda d: d["low"] - 0.5)
+    change = change.assign(high=change["high"] - 0.5)
+    actors = pd.concat(
+        [
+            shares.rename(columns={"label": "actor_type"}).assign(markers=markers)
+            for markers in ("verbs and prepositions", "all markers")
+        ],
+        ignore_index=True,
+    )
+    pooled = shares.rename(
+        columns={"label": "method", "outlet": "task", "estimate": "f1", "low": "f1_low"}
+    ).rename(columns={"high": "f1_high"})
+    cases = {
+        "prevalence": (
+            frame_prevalence_figure(shares, "titles + leads"),
+            dot_plot_figure(
+                shares, "label", group="outlet", xlabel="share of articles (titles + leads)"
+            ),
+        ),
+        "change": (
+            frame_change_figure(change, "bodies"),
+            dot_plot_figure(
+                change, "label", "difference", xlabel="change in hits per 1,000 words",
+                title="bodies", zero_line=True,
+            ),
+        ),
+        "agency": (
+            agency_shares_figure(shares, "leads"),
+            dot_plot_figure(
+                shares, "label", group="outlet", xlabel="share of casualty sentences (leads)",
+                xlim=(0, 1), title=AGENCY_CAVEAT, title_size=7,
+            ),
+        ),
+        "actors": (
+            actor_types_figure(actors, "leads"),
+            dot_plot_figure(
+                actors[actors["markers"] == "verbs and prepositions"], "actor_type",
+                group="outlet", xlabel="share of cited actors (leads)",
+            ),
+        ),
+        "f1": (
+            macro_f1_figure(pooled),
+            dot_plot_figure(
+                pooled, "method", "f1", "f1_low", "f1_high", "task",
+                xlabel="macro F1 (FIGNEWS, out of fold)", xlim=(0, 1),
+            ),
+        ),
+    }  # fmt: skip
+    for name, (built, direct) in cases.items():
+        assert _png(built, tmp_path / "a", name) == _png(direct, tmp_path / "b", name), name
+    (ax,) = cases["agency"][0].axes
+    assert ax.get_xlabel() == "share of casualty sentences (leads)" and ax.get_xlim() == (0, 1)
+    assert ax.get_title() == AGENCY_CAVEAT
+    (ax,) = cases["actors"][0].axes
+    assert len(ax.get_yticks()) == 2  # one set of markers: two actor types, not four rows
+    (ax,) = cases["change"][0].axes
+    assert [list(line.get_xdata()) for line in ax.get_lines()].count([0, 0]) == 1

@@ -12,17 +12,27 @@ analysis names its steps with the same three verbs:
   :func:`arabmedia.stats.bootstrap_ratios`: the ``by`` columns, the item column (if any),
   then ``n_units, numerator, denominator, estimate, low, high``.
 
-===========  ==========================================  =================  ====================
-analysis     find                                        count              compare
-===========  ==========================================  =================  ====================
-terminology  find_terms                                  count_terms        compare_term_shares,
-                                                                            compare_term_rates,
-                                                                            compare_scare_quotes
-framing      find_frames                                 count_frames       compare_frames
-agency       find_agency, find_casualty_sentences        count_agency       compare_agency
-attribution  find_attributions                           count_actors       compare_actor_types
-topics       (TopicModel)                                proportions_frame  compare_topics
-===========  ==========================================  =================  ====================
+===========  ==========================  ==============  ===================================
+analysis     find                        count           compare
+===========  ==========================  ==============  ===================================
+terminology  find_terms                  count_terms     compare_term_shares,
+                                                         compare_term_rates,
+                                                         compare_monthly_terms,
+                                                         compare_scare_quotes (and its
+                                                         per-field and listed-name forms)
+framing      find_frames                 count_frames    compare_frames, compare_frame_change,
+                                                         compare_frame_periods
+agency       find_casualty_sentences,    count_agency    compare_agency, compare_agency_change,
+             find_agency                                 compare_agency_periods
+attribution  find_attributions           count_actors    compare_actor_types,
+                                                         compare_actor_types_by_markers
+topics       (TopicModel)                proportions_    compare_topics
+                                         frame
+===========  ==========================  ==============  ===================================
+
+Validation (FIGNEWS-2024, ArMPro), hand coding, keyness (Fightin' Words, G2), topic-model
+selection and period splits keep the names of what they compute (``fignews_prediction``,
+``armpro_validation``, ``fightin_words``, ``search_k``, ``split_periods``).
 
 One token list (one document or sentence) is matched by ``match_document`` (terms),
 ``match_frames``, ``match_attributions`` and ``classify_tokens`` (agency).
@@ -38,12 +48,15 @@ from arabmedia.analysis._agency import (
     REFERENCE_COLUMNS,
     SENTENCE_COLUMNS,
     AgencyDecision,
+    agency_overview,
     agency_sentences,
+    agency_validation,
     article_sentences,
     casualty_counts,
     classify_tokens,
     compare_agency,
     compare_agency_change,
+    compare_agency_periods,
     count_agency,
     evaluate_gold,
     evaluate_gold_splits,
@@ -55,6 +68,14 @@ from arabmedia.analysis._agency import (
     read_reference_table,
     resolve_references,
     sentence_sha,
+)
+from arabmedia.analysis._armpro import (
+    LOADED_LANGUAGE,
+    armpro_table,
+    armpro_validation,
+    attach_spans,
+    loaded_language_matches,
+    loaded_language_scores,
 )
 from arabmedia.analysis._attribution import (
     ALL_MARKERS,
@@ -69,16 +90,19 @@ from arabmedia.analysis._attribution import (
     Attribution,
     actor_type,
     attribution_accuracy,
+    attribution_validation,
     compare_actor_types,
     compare_actor_types_by_markers,
     count_actors,
     evaluate_attribution_gold,
     find_attributions,
+    find_compared_attributions,
     load_attribution_gold,
     marker_kind_counts,
     match_attributions,
     speech_markers,
     top_actors,
+    top_actors_wide,
 )
 from arabmedia.analysis._coding import (
     CODE_VALUES,
@@ -95,6 +119,26 @@ from arabmedia.analysis._coding import (
     read_coding_sheets,
     write_codebook,
 )
+from arabmedia.analysis._fignews import (
+    FIGNEWS_CLASSES,
+    FIGNEWS_DICTIONARIES,
+    FIGNEWS_METHOD_NAMES,
+    FIGNEWS_TASK_NAMES,
+    TASKS,
+    annotator_ceiling,
+    fignews_agreement,
+    fignews_cross_validation,
+    fignews_feature_sets,
+    fignews_features,
+    fignews_macro_f1,
+    fignews_prediction,
+    fignews_table,
+    fignews_term_agency_features,
+    pooled_macro_f1,
+    sinalab_agreement,
+    vote_agreement,
+    votes_long,
+)
 from arabmedia.analysis._framing import (
     ID_COLUMNS,
     MEASURES,
@@ -110,6 +154,7 @@ from arabmedia.analysis._framing import (
     frame_prevalence,
     frame_scores,
     match_frames,
+    monthly_frame_prevalence,
     sentence_frames,
 )
 from arabmedia.analysis._keyness import (
@@ -126,6 +171,7 @@ from arabmedia.analysis._kwic import (
     kwic_sample,
     kwic_samples,
     token_spans,
+    top_collocations,
 )
 from arabmedia.analysis._periods import (
     date_span,
@@ -140,18 +186,23 @@ from arabmedia.analysis._terminology import (
     QUOTE_TOKENS,
     SO_CALLED,
     compare_listed_scare_quotes,
+    compare_monthly_terms,
     compare_scare_quotes,
     compare_scare_quotes_by_field,
     compare_term_rates,
+    compare_term_scare_quotes,
     compare_term_shares,
     compare_term_shares_by_field,
     count_terms,
+    field_subsets,
     find_and_count_terms,
     find_and_count_terms_by_field,
     find_terms,
     frequent_quoted_names,
     in_term_order,
     match_document,
+    period_subset,
+    pivot_terms,
     pool_variants,
     word_counts,
 )
@@ -193,35 +244,11 @@ from arabmedia.analysis._topics import (
     topic_titles,
 )
 from arabmedia.analysis._validation import (
-    FIGNEWS_CLASSES,
-    FIGNEWS_DICTIONARIES,
-    FIGNEWS_METHOD_NAMES,
-    FIGNEWS_TASK_NAMES,
-    LOADED_LANGUAGE,
-    TASKS,
-    annotator_ceiling,
-    armpro_table,
-    armpro_validation,
-    attach_spans,
     cross_validated_predictions,
     feature_model,
-    fignews_agreement,
-    fignews_cross_validation,
-    fignews_feature_sets,
-    fignews_features,
-    fignews_macro_f1,
-    fignews_prediction,
-    fignews_table,
-    fignews_term_agency_features,
-    loaded_language_matches,
-    loaded_language_scores,
-    pooled_macro_f1,
     score_methods,
-    sinalab_agreement,
     stratified_folds,
     text_model,
-    vote_agreement,
-    votes_long,
 )
 
 __all__ = [
@@ -269,13 +296,16 @@ __all__ = [
     "TopicCorpus",
     "TopicModel",
     "actor_type",
+    "agency_overview",
     "agency_sentences",
+    "agency_validation",
     "annotator_ceiling",
     "armpro_table",
     "armpro_validation",
     "article_sentences",
     "attach_spans",
     "attribution_accuracy",
+    "attribution_validation",
     "build_term_map",
     "build_topic_corpora",
     "build_topic_corpus",
@@ -292,13 +322,16 @@ __all__ = [
     "compare_actor_types_by_markers",
     "compare_agency",
     "compare_agency_change",
+    "compare_agency_periods",
     "compare_frame_change",
     "compare_frame_periods",
     "compare_frames",
     "compare_listed_scare_quotes",
+    "compare_monthly_terms",
     "compare_scare_quotes",
     "compare_scare_quotes_by_field",
     "compare_term_rates",
+    "compare_term_scare_quotes",
     "compare_term_shares",
     "compare_term_shares_by_field",
     "compare_topics",
@@ -316,6 +349,7 @@ __all__ = [
     "exclusivity",
     "export_coding_sheet",
     "feature_model",
+    "field_subsets",
     "fightin_words",
     "fignews_agreement",
     "fignews_cross_validation",
@@ -330,6 +364,7 @@ __all__ = [
     "find_and_count_terms_by_field",
     "find_attributions",
     "find_casualty_sentences",
+    "find_compared_attributions",
     "find_frames",
     "find_terms",
     "fit_topic_model",
@@ -356,11 +391,14 @@ __all__ = [
     "match_frames",
     "matched_overlap",
     "month_start",
+    "monthly_frame_prevalence",
     "monthly_topic_prevalence",
     "npmi_coherence",
     "outlet_topic_prevalence",
     "overlap_window",
     "period_labels",
+    "period_subset",
+    "pivot_terms",
     "pool_variants",
     "pooled_macro_f1",
     "prepare_coding",
@@ -386,6 +424,8 @@ __all__ = [
     "text_model",
     "token_spans",
     "top_actors",
+    "top_actors_wide",
+    "top_collocations",
     "top_term_indices",
     "top_terms_each_side",
     "topic_change_at",

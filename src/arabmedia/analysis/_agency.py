@@ -387,14 +387,22 @@ def has_casualty_word(tokens: pd.Series, lexicon: AgencyLexicon | None = None) -
 
 
 def agency_sentences(
-    articles: pd.DataFrame, fields: Sequence[str], bodies: pd.DataFrame | None = None
+    articles: pd.DataFrame,
+    fields: Sequence[str],
+    bodies: pd.DataFrame | None = None,
+    body_tokens: pd.Series | None = None,
+    lexicon: AgencyLexicon | None = None,
 ) -> pd.DataFrame:
     """The :func:`article_sentences` of ``fields`` of every article, then of the ``body`` of
     ``bodies`` (e.g. the bodies :func:`has_casualty_word` keeps) unless ``fields`` has it.
 
-    One table for every agency and attribution count of a notebook, split once.  Columns:
-    :data:`SENTENCE_COLUMNS`; index 0..n-1.
+    With ``body_tokens`` (the bodies' tokens, aligned with ``bodies``) only the bodies with a
+    casualty word (:func:`has_casualty_word` with ``lexicon``) are split: the others cannot
+    hold a casualty sentence.  One table for every agency and attribution count of a
+    notebook, split once.  Columns: :data:`SENTENCE_COLUMNS`; index 0..n-1.
     """
+    if bodies is not None and body_tokens is not None:
+        bodies = bodies[has_casualty_word(body_tokens, lexicon).to_numpy()]
     parts = [article_sentences(articles, fields)]
     if bodies is not None and "body" not in fields:
         parts.append(article_sentences(bodies, ["body"]))
@@ -457,6 +465,44 @@ def compare_agency_change(
         ci=ci,
         seed=seed,
     )
+
+
+def agency_overview(classified: pd.DataFrame) -> pd.DataFrame:
+    """Sentences per outlet and field (rows) in each class of :data:`LABELS`, and ``texts``:
+    how many texts (articles' fields) were split, so a reader sees what the counts cover.
+
+    ``classified`` is :func:`find_agency` output (doc_id, outlet, field, label).  A crosstab
+    of counts, classes in :data:`LABELS` order (zeros where a class has no sentence).
+    """
+    rows = [classified["outlet"], classified["field"]]
+    table = pd.crosstab(rows, classified["label"]).reindex(columns=list(LABELS), fill_value=0)
+    table["texts"] = classified.groupby(["outlet", "field"])["doc_id"].nunique()
+    return table
+
+
+def compare_agency_periods(
+    articles: pd.DataFrame,
+    classified: pd.DataFrame,
+    break_date: str,
+    *,
+    field: str = "body",
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Change of each class's share of casualty sentences in ``field`` from before
+    ``break_date`` to after it (e.g. one outlet's bodies, as :func:`compare_frame_periods`).
+
+    ``articles`` carries the ``period`` column of :func:`arabmedia.analysis.split_periods`
+    (same ``break_date``); ``classified`` is :func:`find_agency` output covering them.  The
+    articles with a casualty sentence (:func:`casualty_counts`) are compared with
+    :func:`compare_agency_change`, whose columns it returns.
+    """
+    from arabmedia.analysis._periods import period_labels
+
+    counts = casualty_counts(articles, classified, [field], carry=["period"])
+    first, second = period_labels(break_date)
+    return compare_agency_change(counts, "period", first, second, n_boot=n_boot, ci=ci, seed=seed)
 
 
 # --------------------------------------------------------------------------- gold set
@@ -586,3 +632,18 @@ def evaluate_gold_splits(
     ]
     table = pd.concat(parts, ignore_index=True)
     return table[["split", *table.columns[:-1]]]
+
+
+def agency_validation(
+    articles: pd.DataFrame,
+    settings: Settings,
+    lexicon: AgencyLexicon | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The rules against the project's gold set (``agency_sentences.tsv`` in
+    :func:`gold_dir`), resolved against ``articles``: :func:`evaluate_gold_splits` (dev and
+    test split side by side), whose columns it returns."""
+    gold = load_gold(gold_dir(settings) / "agency_sentences.tsv", articles)
+    return evaluate_gold_splits(gold, lexicon, n_boot=n_boot, seed=seed)

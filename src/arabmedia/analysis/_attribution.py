@@ -27,7 +27,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from arabmedia.analysis._agency import read_reference_table, resolve_references
+from arabmedia.analysis._agency import gold_dir, read_reference_table, resolve_references
+from arabmedia.config import Settings
 from arabmedia.lexicons._attribution import (
     GLUED_NAME_MIN,
     AttributionLexicon,
@@ -262,6 +263,19 @@ def find_attributions(
     return pd.DataFrame(rows, columns=[*keys, *ATTRIBUTION_COLUMNS])
 
 
+def find_compared_attributions(
+    sentences: pd.DataFrame,
+    fields: Sequence[str],
+    doc_ids: Sequence[str] | pd.Series,
+    lexicon: AttributionLexicon | None = None,
+) -> pd.DataFrame:
+    """:func:`find_attributions` in the sentences of ``fields`` of the compared articles
+    (``doc_ids``, e.g. those in the comparison window), so outlets are compared like with
+    like.  Columns and index: those of :func:`find_attributions` (the kept rows)."""
+    attributions = find_attributions(sentences[sentences["field"].isin(fields)], lexicon)
+    return attributions[attributions["doc_id"].isin(set(doc_ids))]
+
+
 # --------------------------------------------------------------------------- comparisons
 
 
@@ -400,6 +414,13 @@ def top_actors(
     return top
 
 
+def top_actors_wide(top: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
+    """A :func:`top_actors` table for reading: one row per rank, one column per ``by``
+    group, each cell "actor_name (count)" (missing where a group has fewer names)."""
+    cells = top.assign(actor=top["actor_name"] + " (" + top["count"].astype(str) + ")")
+    return cells.pivot(index="rank", columns=by, values="actor")
+
+
 # --------------------------------------------------------------------------- gold set
 
 
@@ -499,3 +520,20 @@ def attribution_accuracy(
     ]
     table = pd.concat(parts, ignore_index=True)
     return table[["measure", *table.columns[:-1]]]
+
+
+def attribution_validation(
+    articles: pd.DataFrame,
+    settings: Settings,
+    lexicon: AttributionLexicon | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The extraction against the project's gold set (``attribution_sentences.tsv`` in
+    :func:`arabmedia.analysis.gold_dir`), resolved against ``articles``: the
+    :func:`attribution_accuracy` per split of :func:`evaluate_attribution_gold`, whose
+    columns it returns."""
+    gold = load_attribution_gold(gold_dir(settings) / "attribution_sentences.tsv", articles)
+    checked = evaluate_attribution_gold(gold, lexicon)
+    return attribution_accuracy(checked, n_boot=n_boot, seed=seed)

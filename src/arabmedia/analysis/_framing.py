@@ -410,3 +410,25 @@ def compare_frame_periods(
 
     scores = count_frames(articles, tokens, frames).assign(period=articles["period"])
     return compare_frame_change(scores, frames, "period", *period_labels(break_date), **options)
+
+
+def monthly_frame_prevalence(
+    scores: pd.DataFrame,
+    frames: FrameDictionary,
+    names: Sequence[str] | None = None,
+    min_units: int = 0,
+    *,
+    by: str | Sequence[str] = "outlet",
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Monthly share of articles with each frame (``names``, default all) per ``by`` group.
+
+    :func:`frame_prevalence` with ``freq="M"`` of the articles of ``scores``
+    (:func:`count_frames` output) that have words, over every month the data covers; months
+    where a group has fewer than ``min_units`` articles are left out.  Columns: those of
+    :func:`frame_prevalence` (``period`` the month's first day).
+    """
+    with_words = scores[scores["n_tokens"] > 0]
+    options = {"freq": "M", "min_units": min_units, "n_boot": n_boot, "seed": seed}
+    return frame_prevalence(with_words, frames, by, names=names, **options)

@@ -224,3 +224,29 @@ def kwic_samples(
             kwic_sample(articles, field, tokens, matches[chosen], n=n, seed=seed, window=window)
         )
     return pd.concat(samples, ignore_index=True)
+
+
+def top_collocations(
+    tokens: pd.Series,
+    matches: pd.DataFrame,
+    variants: Iterable[str],
+    term_sets,
+    *,
+    n: int = 12,
+    window: int = 5,
+    min_count: int = 5,
+    stop_words: Iterable[str] = (),
+) -> pd.DataFrame:
+    """The ``n`` strongest :func:`collocations` (by G2) of each of ``variants``, labelled.
+
+    ``matches`` are :func:`arabmedia.analysis.find_terms` rows of ``tokens``; only those of
+    ``variants`` are used.  ``term_sets`` (:class:`arabmedia.lexicons.TermSets`) gives each
+    row's label.  Columns: those of :func:`collocations`, then label; rows in its order
+    (index of the full collocation table kept).
+    """
+    chosen = matches[matches["variant"].isin(list(variants))]
+    table = collocations(tokens, chosen, window=window, min_count=min_count, stop_words=stop_words)
+    table = table.groupby("variant", sort=False).head(n)
+    labels = term_sets.labels()
+    keys = zip(table["concept"], table["variant"], strict=True)
+    return table.assign(label=[labels[key] for key in keys])

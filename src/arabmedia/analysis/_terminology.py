@@ -36,8 +36,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from arabmedia.analysis._periods import month_start, overlap_window, split_periods
 from arabmedia.lexicons._terms import TermSets, term_sets_from_terms
 from arabmedia.stats._bootstrap import bootstrap_ratio
+from arabmedia.text._cache import article_tokens
 from arabmedia.text._clitics import PhraseIndex
 from arabmedia.text._vocabulary import is_word
 
@@ -187,6 +189,7 @@ def compare_term_shares(
     n_boot: int = 1000,
     ci: float = 0.95,
     seed: int = 0,
+    term_sets: TermSets | None = None,
 ) -> pd.DataFrame:
     """Share of each variant among a concept's mentions, per group, with bootstrap CIs.
 
@@ -194,13 +197,15 @@ def compare_term_shares(
     articles that mention the concept are resampled.  ``counts`` is :func:`count_terms`
     output with the ``by`` columns added.  Columns (the compare contract): *by, concept,
     variant, n_units (articles mentioning the concept), numerator (mentions of the
-    variant), denominator (mentions of the concept), estimate (share), low, high.
+    variant), denominator (mentions of the concept), estimate (share), low, high; with
+    ``term_sets``, then label, rows in the term file's order (:func:`in_term_order`).
     """
     keys = [*by, "concept", "variant"]
     mentioning = counts[counts["concept_count"] > 0]
-    return bootstrap_ratio(
+    table = bootstrap_ratio(
         mentioning, "count", keys, denominator="concept_count", n_boot=n_boot, ci=ci, seed=seed
     )
+    return table if term_sets is None else in_term_order(table, term_sets)
 
 
 def compare_scare_quotes(
@@ -399,3 +404,115 @@ def pool_variants(
         count=("count", "sum"), words=("words", "first")
     )
     return pooled.assign(concept=concept, variant=variant)
+
+
+# --------------------------------------------------------------------------- notebook sections
+
+
+def field_subsets(
+    articles: pd.DataFrame, fields: Sequence[str], settings, *, group: str = "outlet"
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], dict[str, pd.Series]]:
+    """Like with like: the articles of the overlap window, split by text field, and tokens.
+
+    Returns (in_window, subsets, tokens): ``in_window`` holds the articles dated inside
+    :func:`overlap_window` of ``group`` with a ``month`` column (:func:`month_start`),
+    index 0..n-1; ``subsets`` maps each field to the rows of ``in_window`` with text in it
+    (index kept); ``tokens`` maps each field to those rows' tokens
+    (:func:`arabmedia.text.article_tokens`, through ``settings.cache_dir``), ready for
+    :func:`find_and_count_terms_by_field`.
+    """
+    start, end = overlap_window(articles, group=group)
+    in_window = articles[articles["date"].between(start, end)].reset_index(drop=True)
+    in_window["month"] = month_start(in_window["date"])
+    subsets = {field: in_window[in_window[field] != ""] for field in fields}
+    tokens = {field: article_tokens(subset, [field], settings) for field, subset in subsets.items()}
+    return in_window, subsets, tokens
+
+
+def period_subset(
+    articles: pd.DataFrame, outlet: str, field: str, break_date: str, settings
+) -> tuple[pd.DataFrame, pd.Series]:
+    """One outlet's articles with text in ``field``, split at ``break_date``, and their tokens.
+
+    Returns (subset, tokens): the :func:`split_periods` table (column period, index 0..n-1)
+    of ``outlet``'s articles whose ``field`` is not empty, and the ``field`` tokens aligned
+    with it, for comparing an outlet with itself before and after an event.
+    """
+    chosen = articles[(articles["outlet"] == outlet) & (articles[field] != "")]
+    subset = split_periods(chosen, break_date)
+    return subset, article_tokens(subset, [field], settings)
+
+
+def compare_monthly_terms(
+    counts: pd.DataFrame,
+    share: tuple[str, str],
+    rate: Sequence[str],
+    by: Sequence[str] = ("outlet", "month"),
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monthly series of one field: the share of one name and the rate of a few names pooled.
+
+    ``counts`` is :func:`count_terms` output with the ``by`` columns.  ``share`` is
+    (concept, variant): :func:`compare_term_shares` of the concept's rows, the variant's
+    rows kept.  ``rate`` lists variants pooled by :func:`pool_variants` into one variant
+    named ``"_or_".join(rate)`` of the concept of ``rate[0]``, then
+    :func:`compare_term_rates`.  Both tables have the compare contract columns.
+    """
+    by = list(by)
+    concept, variant = share
+    shares = compare_term_shares(
+        counts[counts["concept"] == concept], by, n_boot=n_boot, ci=ci, seed=seed
+    )
+    rate = list(rate)
+    pooled_concept = counts.loc[counts["variant"] == rate[0], "concept"].iloc[0]
+    pooled = pool_variants(counts, rate, concept=pooled_concept, variant="_or_".join(rate), by=by)
+    rates = compare_term_rates(pooled, by, n_boot=n_boot, ci=ci, seed=seed)
+    return shares[shares["variant"] == variant], rates
+
+
+def compare_term_scare_quotes(
+    matches: Mapping[str, pd.DataFrame],
+    term_sets: TermSets,
+    by: Sequence[str] = ("outlet",),
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Quoted share of every name of the term set, per field and ``by`` group, in file order.
+
+    :func:`compare_scare_quotes_by_field` by (*by, concept, variant), labelled and sorted
+    by field, the ``by`` columns, then the term file (:func:`in_term_order`).  Columns:
+    those of :func:`compare_scare_quotes_by_field`, then label; index 0..n-1.
+    """
+    by = list(by)
+    quoted = compare_scare_quotes_by_field(
+        matches, [*by, "concept", "variant"], n_boot=n_boot, ci=ci, seed=seed
+    )
+    return in_term_order(quoted, term_sets, "field", *by)
+
+
+def pivot_terms(
+    table: pd.DataFrame | Mapping[str, pd.DataFrame],
+    columns: str | Sequence[str],
+    values: str | Sequence[str] = "estimate",
+    index: str | Sequence[str] = ("concept", "label"),
+    digits: int = 3,
+) -> pd.DataFrame:
+    """A compare table for display: one row per name, one column per group, rounded.
+
+    ``table`` is a compare table (e.g. :func:`compare_term_shares` with labels), or a
+    mapping field -> such table, shown side by side with the field as the first column
+    level.  Rows and columns keep their order of appearance.
+    """
+    if isinstance(table, Mapping):
+        wide = {field: pivot_terms(t, columns, values, index, digits) for field, t in table.items()}
+        return pd.concat(wide, axis=1)
+    index = [index] if isinstance(index, str) else list(index)
+    columns = [columns] if isinstance(columns, str) else list(columns)
+    values = values if isinstance(values, str) else list(values)
+    wide = table.pivot_table(index=index, columns=columns, values=values, sort=False)
+    return wide.round(digits)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import matplotlib as mpl
@@ -160,6 +160,16 @@ def export_figure_and_table(
     with use_paper_style():
         paths = export_figure(fig, name, figures_dir=folders.figures_dir)
     return paths + export_table(table, table_name or name, tables_dir=folders.tables_dir)
+
+
+def export_tables(tables: Mapping[str, pd.DataFrame], *, folders) -> list[Path]:
+    """:func:`export_table` of each ``{name: table}`` into ``folders.tables_dir``, in order;
+    return the paths written (the tables of a notebook that no figure draws)."""
+    return [
+        path
+        for name, table in tables.items()
+        for path in export_table(table, name, tables_dir=folders.tables_dir)
+    ]
 
 
 def figure_index_markdown(entries: pd.DataFrame, title: str = "Figures") -> str:

@@ -207,3 +207,101 @@ def vocabulary_growth_figure(
         ax.set_ylabel("word types (thousands)")
         ax.legend(frameon=False)
     return fig
+
+
+def choice_shares_figure(table: pd.DataFrame, of: str, group: str = "outlet") -> Figure:
+    """Naming-choice shares (``compare_term_shares`` with labels): one dot per name and
+    ``group``, x from 0 to 1, labelled "share of the concept's mentions (``of``)"."""
+    xlabel = f"share of the concept's mentions ({of})"
+    return dot_plot_figure(table, "label", group=group, xlabel=xlabel, xlim=(0, 1))
+
+
+def monthly_figure(
+    table: pd.DataFrame,
+    title: str,
+    *,
+    ylabel: str = "share",
+    ylim: tuple[float, float] | None = None,
+    group: str = "outlet",
+) -> Figure:
+    """A monthly compare table (columns month, ``group``, estimate, low, high) as lines
+    with intervals, months on a monthly grid."""
+    return time_series_figure(
+        table, "month", "estimate", group, "low", "high", freq="MS", title=title,
+        ylabel=ylabel, ylim=ylim,
+    )  # fmt: skip
+
+
+def scare_quotes_figure(
+    table: pd.DataFrame, field: str = "title", label: str = "term", group: str = "outlet"
+) -> Figure:
+    """Quoted shares (``compare_listed_scare_quotes`` table) of one ``field``'s rows, one dot
+    per ``label`` and ``group``."""
+    xlabel = f"share of mentions in quotation marks ({field}s)"
+    return dot_plot_figure(table[table["field"] == field], label, group=group, xlabel=xlabel)
+
+
+def fightin_words_figure(
+    table: pd.DataFrame, names: tuple[str, str], of: str, *, n_labels: int = 12
+) -> Figure:
+    """Fightin' Words z against frequency (``distinctive_terms`` first table), the
+    ``n_labels`` strongest terms labelled; x labelled "frequency in ``of``"."""
+    return keyness_figure(
+        table, names, n_labels=n_labels, xlabel=f"frequency in {of}", ylabel="Fightin' Words z"
+    )
+
+
+def frame_prevalence_figure(table: pd.DataFrame, of: str, group: str = "outlet") -> Figure:
+    """Frame prevalence (``frame_prevalence`` table): one dot per frame label and ``group``,
+    x labelled "share of articles (``of``)"."""
+    return dot_plot_figure(table, "label", group=group, xlabel=f"share of articles ({of})")
+
+
+def frame_change_figure(
+    change: pd.DataFrame,
+    title: str | None = None,
+    *,
+    xlabel: str = "change in hits per 1,000 words",
+) -> Figure:
+    """Change of each frame (``compare_frame_periods`` table): difference and interval per
+    frame label, with a zero line."""
+    return dot_plot_figure(
+        change, "label", "difference", xlabel=xlabel, title=title, zero_line=True
+    )
+
+
+AGENCY_CAVEAT = "outlet gap: reliable\nperpetrator_named: understated"
+"""Default title of :func:`agency_shares_figure`: how far the validation lets one read it."""
+
+
+def agency_shares_figure(
+    table: pd.DataFrame, of: str, group: str = "outlet", *, title: str | None = AGENCY_CAVEAT
+) -> Figure:
+    """Agency class shares (``compare_agency`` table): one dot per class and ``group``, x from
+    0 to 1 labelled "share of casualty sentences (``of``)", the caveat as a small title."""
+    xlabel = f"share of casualty sentences ({of})"
+    return dot_plot_figure(
+        table, "label", group=group, xlabel=xlabel, xlim=(0, 1), title=title, title_size=7
+    )
+
+
+def actor_types_figure(
+    table: pd.DataFrame,
+    of: str,
+    markers: str = "verbs and prepositions",
+    group: str = "outlet",
+) -> Figure:
+    """Actor type shares (``compare_actor_types_by_markers`` table) of one ``markers`` set:
+    one dot per actor type and ``group``, x labelled "share of cited actors (``of``)"."""
+    shown = table[table["markers"] == markers]
+    return dot_plot_figure(shown, "actor_type", group=group, xlabel=f"share of cited actors ({of})")
+
+
+def macro_f1_figure(
+    pooled: pd.DataFrame, xlabel: str = "macro F1 (FIGNEWS, out of fold)"
+) -> Figure:
+    """Pooled macro F1 per method (``fignews_macro_f1`` table) with intervals, one colour per
+    task, x from 0 to 1."""
+    return dot_plot_figure(
+        pooled, "method", "f1", "f1_low", "f1_high", "task", xlabel=xlabel, xlim=(0, 1)
+    )
