@@ -339,10 +339,10 @@ def test_prevalence_is_the_mean_proportion_per_group():
     assert (table["low"] <= table["estimate"]).all() and (table["estimate"] <= table["high"]).all()
 
 
-def test_prevalence_change_is_after_minus_before():
+def test_compare_topic_change_is_after_minus_before():
     doc_topic, articles = prevalence_articles()
     frame = topics.proportions_frame(doc_topic, articles, keep=["doc_id", "period"])
-    change = topics.prevalence_change(frame, "period", "before", "after", n_boot=200)
+    change = topics.compare_topic_change(frame, "period", "before", "after", n_boot=200)
     assert change["topic"].tolist() == [1, 2]
     assert change.loc[0, "difference"] == pytest.approx(0.3 - 0.7)
     assert change.loc[1, "difference"] == pytest.approx(0.7 - 0.3)
@@ -462,6 +462,21 @@ def test_fit_topic_model_topic_titles_and_prevalence_steps():
     in_b = (articles["outlet"] == "B").to_numpy()[overlap]
     assert b["estimate"].to_numpy() == pytest.approx(proportions[overlap][in_b].mean(axis=0))
     assert b["topic_label"].tolist() == [titles[t] for t in b["topic"]]
+
+
+def test_topic_change_at_leaves_undated_articles_out():
+    doc_topic = np.array([[0.9, 0.1], [0.8, 0.2], [0.2, 0.8], [0.1, 0.9], [0.0, 1.0]])
+    articles = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d", "undated"],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-03-01", "2024-03-02", None]),
+        }
+    )
+    labels = pd.DataFrame({"topic": [1, 2], "label": ["one", "two"], "named": [True, True]})
+    change = topics.topic_change_at(doc_topic, articles, "2024-02-01", labels, n_boot=20)
+    assert change["n_first"].tolist() == [2, 2]  # the undated article is in neither period
+    assert change["n_second"].tolist() == [2, 2]
+    assert change["difference"].to_numpy() == pytest.approx([0.15 - 0.85, 0.85 - 0.15])
 
 
 def test_choose_k_returns_the_summary_and_its_recommended_k():

@@ -44,7 +44,7 @@ def period_labels(break_date: str) -> tuple[str, str]:
 def split_periods(articles: pd.DataFrame, break_date: str, *, date: str = "date") -> pd.DataFrame:
     """The dated ``articles`` with a ``period`` column: before ``break_date`` or from it on.
 
-    E.g. Al Mayadeen before and after 7 October 2023.  Period names are
+    E.g. one outlet's articles before and after an event.  Period names are
     :func:`period_labels`; articles without a date are left out; index 0..n-1.
     """
     before, after = period_labels(break_date)

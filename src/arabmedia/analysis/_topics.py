@@ -447,7 +447,7 @@ def compare_topics(
     return table
 
 
-def prevalence_change(
+def compare_topic_change(
     frame: pd.DataFrame,
     between: str,
     first: object,
@@ -459,34 +459,21 @@ def prevalence_change(
 ) -> pd.DataFrame:
     """Change in each topic's mean proportion from ``first`` to ``second`` of ``between``.
 
-    E.g. Al Mayadeen's articles before and after 7 October 2023, resampled independently
-    (:func:`arabmedia.stats.bootstrap_difference`).  Columns: topic, n_first, n_second,
-    estimate_first, estimate_second, difference, low, high; sorted by topic.
+    E.g. one outlet's articles before and after an event, the two sides resampled
+    independently (:func:`arabmedia.stats.bootstrap_differences`).  Columns: topic,
+    n_first, n_second, estimate_first, estimate_second, difference, low, high; sorted by
+    topic.
     """
-    from arabmedia.stats._bootstrap import bootstrap_difference
+    from arabmedia.stats._bootstrap import bootstrap_differences
 
     columns = [c for c in frame.columns if c.startswith("topic_")]
     if not columns:
-        raise ValueError("prevalence_change: the frame has no topic_<n> columns")
-    tables = [
-        bootstrap_difference(
-            frame, column, between, first, second, n_boot=n_boot, ci=ci, seed=seed
-        ).assign(topic=_topic_of(column))
-        for column in columns
-    ]
-    table = pd.concat(tables, ignore_index=True)
-    return table[
-        [
-            "topic",
-            "n_first",
-            "n_second",
-            "estimate_first",
-            "estimate_second",
-            "difference",
-            "low",
-            "high",
-        ]
-    ]
+        raise ValueError("compare_topic_change: the frame has no topic_<n> columns")
+    table = bootstrap_differences(
+        frame, columns, between, first, second, name="topic", n_boot=n_boot, ci=ci, seed=seed
+    )
+    table["topic"] = table["topic"].map(_topic_of)
+    return table
 
 
 # --------------------------------------------------------------------------- notebook steps
@@ -592,13 +579,18 @@ def topic_change_at(
 ) -> pd.DataFrame:
     """Change in each topic's mean proportion from before ``event_date`` to from it on.
 
-    Articles without a date count as before.  Columns: those of :func:`prevalence_change`,
-    then label (``labels``' name) and topic_label (:func:`topic_titles`).
+    ``doc_topic`` rows align with ``articles``; the periods are those of
+    :func:`arabmedia.analysis.split_periods`, so articles without a date are left out.
+    Columns: those of :func:`compare_topic_change`, then label (``labels``' name) and
+    topic_label (:func:`topic_titles`).
     """
-    later = articles["date"] >= pd.Timestamp(event_date)
-    periods = articles.assign(period=later.map({False: "before", True: "after"}))
-    proportions = proportions_frame(doc_topic, periods, keep=["doc_id", "period"])
-    change = prevalence_change(proportions, "period", "before", "after", n_boot=n_boot, seed=seed)
+    from arabmedia.analysis._periods import period_labels, split_periods
+
+    dated = articles["date"].notna().to_numpy()
+    periods = split_periods(articles[dated], event_date)
+    proportions = proportions_frame(doc_topic[dated], periods, keep=["doc_id", "period"])
+    before, after = period_labels(event_date)
+    change = compare_topic_change(proportions, "period", before, after, n_boot=n_boot, seed=seed)
     change = change.merge(labels[["topic", "label"]], on="topic")
     change["topic_label"] = change["topic"].map(topic_titles(labels))
     return change

@@ -185,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--scaling",
         action="store_true",
-        help="time and memory of each main step at multiples of the Al Mayadeen corpus",
+        help="time and memory of each main step at multiples of the benchmark corpus",
     )
     bench.add_argument(
         "--factors", type=int, nargs="+", default=[1, 2, 4], help="corpus multiples (--scaling)"

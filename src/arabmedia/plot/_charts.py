@@ -530,7 +530,7 @@ def facet_time_series(
     ``df`` has one row per facet, group and period: ``date`` (anything
     :func:`pandas.to_datetime` reads), ``value`` and optionally ``low``/``high`` (both or
     neither) for a shaded band.  Panels share the y axis; ``titles`` maps facet values to
-    panel titles; ``marker`` draws a dotted vertical line at a date (e.g. 7 October 2023).
+    panel titles; ``marker`` draws a dotted vertical line at a date (e.g. an event date).
     """
     function = "facet_time_series"
     _require_columns(df, function, date=date, value=value, facet=facet, low=low, high=high)

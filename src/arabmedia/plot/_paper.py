@@ -49,7 +49,7 @@ def export_paper_figure(
 ) -> dict[str, str]:
     """Save paper figure ``number`` of ``figures`` and return its figure-index row.
 
-    ``dates`` is the date range the figure covers (e.g. "2023-10-07 to 2024-03-31").  The row
+    ``dates`` is the date range the figure covers (e.g. "<first day> to <last day>").  The row
     has the columns of :func:`figure_index_markdown`: figure, file, shows, data, dates,
     notebook.
     """

@@ -193,7 +193,7 @@ def bootstrap_difference(
     """Change of a ratio (or mean) from ``first`` to ``second`` values of ``between``.
 
     The two sets of rows are resampled independently (e.g. articles before and after
-    7 October 2023), and the interval is that of ``estimate_second - estimate_first``.
+    an event), and the interval is that of ``estimate_second - estimate_first``.
     Returns one row per ``by`` group with columns: the ``by`` columns, ``n_first``,
     ``n_second``, ``estimate_first``, ``estimate_second``, ``difference``, ``low``,
     ``high``.  A group missing one side gets NaN.
