@@ -15,7 +15,14 @@ import textwrap
 import pytest
 
 from arabmedia.config import load_settings
-from arabmedia.corpus import armpro_spans, fignews_labels, load_corpora, load_manifest, verify
+from arabmedia.corpus import (
+    armpro_spans,
+    fignews_labels,
+    load_corpora,
+    load_manifest,
+    manifest_corpora,
+    verify,
+)
 from arabmedia.text import _cache as cache
 from arabmedia.text import tokenize
 
@@ -94,11 +101,11 @@ def _digests(folder):
 def test_reading_every_corpus_leaves_the_raw_files_unchanged():
     before = _digests(SETTINGS.raw_dir)
     modes = {p: os.stat(SETTINGS.raw_dir / p).st_mode for p in before}
-    result = load_corpora(SETTINGS.corpora, SETTINGS, outlets=SETTINGS.outlets)
+    result = load_corpora(manifest_corpora(SETTINGS), SETTINGS)
     assert result.n_read == len(result.articles) + len(result.rejects)
     fignews_labels(SETTINGS.raw_dir / "fignews2024")
     armpro_spans(SETTINGS.raw_dir / "armpro")
     assert _digests(SETTINGS.raw_dir) == before
     assert {p: os.stat(SETTINGS.raw_dir / p).st_mode for p in before} == modes
-    checked = verify(load_manifest(SETTINGS.manifest), SETTINGS.corpora, SETTINGS)
+    checked = verify(load_manifest(SETTINGS.manifest), manifest_corpora(SETTINGS), SETTINGS)
     assert (checked["status"] == "ok").all(), checked[checked["status"] != "ok"]

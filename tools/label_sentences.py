@@ -54,7 +54,7 @@ ATTRIBUTION_QUOTAS = {"attribution": 35}
 
 def candidate_sentences(settings) -> pd.DataFrame:
     """Al Mayadeen body sentences and Al Jazeera title/lead sentences with their text."""
-    articles = load_articles(["almayadeen", "aljazeera"], settings)
+    articles = load_articles(settings)
     mayadeen = article_sentences(articles[articles["outlet"] == "Al Mayadeen"], ["body"])
     jazeera = article_sentences(articles[articles["outlet"] == "Al Jazeera"], ["title", "lead"])
     sentences = pd.concat([mayadeen, jazeera], ignore_index=True)

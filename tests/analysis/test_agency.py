@@ -263,7 +263,7 @@ def test_load_gold_refuses_unknown_labels(tmp_path):
 def test_gold_set_resolves_and_the_classifier_beats_a_floor():
     from arabmedia.corpus import load_articles
 
-    articles = load_articles(["almayadeen", "aljazeera"], SETTINGS)
+    articles = load_articles(SETTINGS)
     gold = agency.load_gold(agency.gold_dir(SETTINGS) / "agency_sentences.tsv", articles)
     assert len(gold) >= 200
     assert set(gold["outlet"]) == {"Al Mayadeen", "Al Jazeera"}
@@ -379,12 +379,47 @@ def test_compare_agency_periods_equals_the_direct_computation():
     direct = agency.compare_agency_change(
         counts, "period", *period_labels("2023-10-07"), n_boot=50, seed=2
     )
-    pd.testing.assert_frame_equal(change, direct)
+    assert change.columns[0] == "outlet" and set(change["outlet"]) == {"M"}
+    pd.testing.assert_frame_equal(change.drop(columns="outlet"), direct)
     rows = change.set_index("label")
     # before: m:1 (one perpetrator_named, one agentless); after: m:2 (agentless), m:3 none
     assert rows.loc["perpetrator_named", ["n_first", "n_second"]].tolist() == [1, 1]
     assert rows.loc["perpetrator_named", "difference"] == pytest.approx(-0.5)
     assert rows.loc["agentless", "difference"] == pytest.approx(0.5)
+
+
+def test_compare_agency_periods_compares_each_of_three_outlets_with_itself():
+    rows = [
+        ("a:1", "A", "2023-09-01", "قتلت قوات الاحتلال شابا."),
+        ("a:2", "A", "2023-11-01", "استشهد خمسة مواطنين في غزة."),
+        ("b:1", "B", "2023-09-02", "استشهد شاب في المدينة."),
+        ("b:2", "B", "2023-11-02", "قتلت قوات الاحتلال طفلا. واستشهد آخر."),
+        ("c:1", "C", "2023-09-03", "اجتمع المجلس."),
+        ("c:2", "C", "2023-11-03", "اجتمع المجلس مرة أخرى."),
+    ]
+    articles = pd.DataFrame(rows, columns=["doc_id", "outlet", "date", "body"])
+    articles = articles.assign(date=pd.to_datetime(articles["date"]), title="")
+    from arabmedia.analysis import split_periods
+
+    bodies = split_periods(articles, "2023-10-07")
+    classified = agency.find_agency(agency.article_sentences(bodies, ["body"]), LEXICON)
+    change = agency.compare_agency_periods(bodies, classified, "2023-10-07", n_boot=50, seed=2)
+    assert change["outlet"].unique().tolist() == ["A", "B", "C"]
+    for outlet in "AB":
+        own = bodies["outlet"] == outlet
+        alone = agency.compare_agency_periods(
+            bodies[own], classified, "2023-10-07", n_boot=50, seed=2
+        )
+        pd.testing.assert_frame_equal(
+            change[change["outlet"] == outlet].reset_index(drop=True), alone
+        )
+    named = change[change["label"] == "perpetrator_named"].set_index("outlet")
+    # A: named, then agentless; B: agentless, then one named of two casualty sentences
+    assert named.loc["A", "difference"] == pytest.approx(-1.0)
+    assert named.loc["B", "difference"] == pytest.approx(0.5)
+    # C has no casualty sentence: its rows are there, empty, not dropped
+    assert named.loc["C", ["n_first", "n_second"]].tolist() == [0, 0]
+    assert pd.isna(named.loc["C", "difference"])
 
 
 def test_agency_validation_reads_the_gold_set_of_the_study(tmp_path):

@@ -187,7 +187,7 @@ def test_seed_article_cites_russia_today_and_the_kuwaiti_foreign_ministry():
 def test_attribution_gold_resolves_and_extraction_beats_a_floor():
     from arabmedia.corpus import load_articles
 
-    articles = load_articles(["almayadeen", "aljazeera"], SETTINGS)
+    articles = load_articles(SETTINGS)
     path = SETTINGS.root / "data" / "gold" / "attribution_sentences.tsv"
     gold = at.load_attribution_gold(path, articles)
     assert len(gold) >= 60

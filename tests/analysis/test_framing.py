@@ -295,18 +295,57 @@ def test_frame_prevalence_labels_frames_and_drops_thin_groups(toy):
     assert monthly["estimate"].tolist() == [1.0] and monthly["label"].tolist() == ["War"]
 
 
-def test_compare_frame_periods_equals_the_direct_computation(toy):
-    articles = split_periods(articles_table(), "2023-10-07")
-    tokens = pd.Series([tokenize(t) for t in articles["body"]], index=articles.index)
+def test_compare_frame_periods_of_one_outlet_equals_the_direct_computation(toy):
+    table = articles_table()
+    articles = split_periods(table[table["outlet"] == "A"], "2023-10-07")
+    tokens = pd.Series([tokenize(t) for t in articles["title"]], index=articles.index)
     change = compare_frame_periods(articles, tokens, toy, "2023-10-07", n_boot=50, seed=3)
     scores = count_frames(articles, tokens, toy).assign(period=articles["period"])
     before, after = period_labels("2023-10-07")
     direct = compare_frame_change(scores, toy, "period", before, after, n_boot=50, seed=3)
-    pd.testing.assert_frame_equal(change, direct)
+    assert change.columns[0] == "outlet" and set(change["outlet"]) == {"A"}
+    pd.testing.assert_frame_equal(change.drop(columns="outlet"), direct)
     war = change.set_index("frame").loc["war"]
-    # before: d1 (2 war hits in 5 words); from: d2 (empty body), d3 (1 hit in 1 word)
-    assert (war["n_first"], war["n_second"]) == (1, 2)
-    assert war["estimate_second"] == pytest.approx(1000 * 1 / 1)
+    # before: d1 (title: 1 war hit in 2 words); from: d2 (no war hit in 1 word)
+    assert (war["n_first"], war["n_second"]) == (1, 1)
+    assert war["estimate_first"] == pytest.approx(1000 * 1 / 2)
+    assert war["difference"] == pytest.approx(-500)
+
+
+def three_outlet_bodies() -> pd.DataFrame:
+    """Bodies of outlets A, B, C around 7 Oct 2023 (invented); C has none before."""
+    rows = [
+        ("a1", "A", "2023-09-01", "قصف المدينة"),
+        ("a2", "A", "2023-10-10", "مساعدات إلى المدينة"),
+        ("a3", "A", "2023-10-11", "قصف وغارات"),
+        ("b1", "B", "2023-08-01", "مساعدات"),
+        ("b2", "B", "2023-09-20", "قصف قصف قصف"),
+        ("b3", "B", "2023-11-01", "قصف ثم مساعدات"),
+        ("c1", "C", "2023-10-08", "قصف"),
+        ("c2", "C", "2023-10-09", "مساعدات"),
+    ]
+    table = pd.DataFrame(rows, columns=["doc_id", "outlet", "date", "body"])
+    return table.assign(date=pd.to_datetime(table["date"]))
+
+
+def test_compare_frame_periods_compares_each_outlet_with_itself(toy):
+    articles = split_periods(three_outlet_bodies(), "2023-10-07")
+    tokens = pd.Series([tokenize(t) for t in articles["body"]], index=articles.index)
+    change = compare_frame_periods(articles, tokens, toy, "2023-10-07", n_boot=50, seed=3)
+    assert change["outlet"].unique().tolist() == ["A", "B", "C"]
+    for outlet in "ABC":
+        rows = articles["outlet"] == outlet
+        alone = compare_frame_periods(
+            articles[rows], tokens[rows], toy, "2023-10-07", n_boot=50, seed=3
+        )
+        pd.testing.assert_frame_equal(
+            change[change["outlet"] == outlet].reset_index(drop=True), alone
+        )
+    war = change[change["frame"] == "war"].set_index("outlet")
+    # A: before 1 hit in 2 words, after 2 hits in 5 words; B: 3 of 4, then 1 of 3
+    assert war.loc["A", "difference"] == pytest.approx(1000 * (2 / 5 - 1 / 2))
+    assert war.loc["B", "difference"] == pytest.approx(1000 * (1 / 3 - 3 / 4))
+    assert war.loc["C", "n_first"] == 0 and np.isnan(war.loc["C", "difference"])
 
 
 def test_monthly_frame_prevalence_drops_wordless_articles_and_thin_months(toy):

@@ -8,7 +8,6 @@ import math
 
 import numpy as np
 import pandas as pd
-import pypdf
 import pytest
 import scipy.sparse
 from scipy.stats import power_divergence
@@ -16,7 +15,6 @@ from scipy.stats.contingency import expected_freq
 from sklearn.feature_extraction.text import CountVectorizer
 
 from arabmedia.analysis import _keyness as keyness
-from arabmedia.plot import export_figure, keyness_plot
 
 # Two small corpora of term counts (invented), with terms only one side uses.
 COUNTS_A = pd.Series({"شهداء": 40, "الاحتلال": 55, "غزه": 80, "المقاومه": 25, "قتلي": 3})
@@ -171,63 +169,134 @@ def test_group_term_counts_unigrams_and_bigrams():
     assert set(trimmed.index) == {"قوات", "الاحتلال", "قوات الاحتلال", "غزه"}
 
 
-def test_top_terms_each_side():
-    table = keyness.fightin_words(COUNTS_A, COUNTS_B)
-    top = keyness.top_terms_each_side(table, "z", n=2)
-    assert top["side"].tolist() == ["a", "a", "b", "b"]
-    assert top["term"].iloc[0] == table["term"].iloc[0]
-    assert top["term"].iloc[2] == table["term"].iloc[-1]
+# ------------------------------------------------------------------ distinctive terms, many groups
+
+BACKGROUND = ["غزه", "الاحتلال", "قال", "اليوم", "الوزير", "المدينه", "الجيش", "مصادر", "بيان"]
+LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمن"
 
 
-def test_top_terms_each_side_records_which_group_is_which_side():
-    # the order of the groups decides the sides; the table says so itself
-    swapped = keyness.fightin_words(COUNTS_B, COUNTS_A)
-    top = keyness.top_terms_each_side(swapped, "z", n=2, names=("Mayadeen", "Jazeera"))
-    assert top.columns[0] == "outlet"
-    assert dict(zip(top["side"], top["outlet"], strict=True)) == {"a": "Mayadeen", "b": "Jazeera"}
-    straight = keyness.fightin_words(COUNTS_A, COUNTS_B)
-    top_straight = keyness.top_terms_each_side(straight, "z", n=2, names=("Jazeera", "Mayadeen"))
-    first = top_straight.set_index("term")["outlet"]
-    assert (top.set_index("term")["outlet"].reindex(first.index) == first).all()
+def planted(name: str) -> str:
+    """The word only documents of group ``name`` (a letter index as text) use."""
+    return "سمه" + LETTERS[int(name)]
 
 
-def test_keyness_plot_pdf_has_arabic_labels_in_logical_order(tmp_path):
-    table = keyness.fightin_words(COUNTS_A, COUNTS_B)
-    table["frequency"] = table["count_a"] + table["count_b"]
-    fig, _ = keyness_plot(
-        table, "term", "frequency", "z", names=("Al Jazeera", "Al Mayadeen"), n_labels=2
+def planted_corpus(sizes: dict[str, int], seed: int = 0) -> tuple[pd.Series, pd.Series]:
+    """Documents of shared background words; each group's documents add its planted word."""
+    rng = np.random.default_rng(seed)
+    tokens, groups = [], []
+    for name, size in sizes.items():
+        for _ in range(size):
+            doc = list(rng.choice(BACKGROUND, size=12))
+            doc.insert(int(rng.integers(0, 12)), planted(name))
+            tokens.append(doc)
+            groups.append(name)
+    index = pd.RangeIndex(100, 100 + len(tokens))
+    return pd.Series(tokens, index=index), pd.Series(groups, index=index)
+
+
+def side(table: pd.DataFrame, comparison: str, outlet: str) -> pd.DataFrame:
+    return table[(table["comparison"] == comparison) & (table["outlet"] == outlet)]
+
+
+def test_distinctive_terms_finds_the_planted_words_of_three_groups():
+    tokens, groups = planted_corpus({"0": 30, "1": 40, "2": 40})
+    table = keyness.distinctive_terms(
+        tokens, groups, pairs=[("0", "2")], n=3, ngram_range=(1, 1), min_count=5
     )
-    pdf_path, _ = export_figure(fig, "keyness", figures_dir=tmp_path)
-    text = pypdf.PdfReader(pdf_path).pages[0].extract_text()
-    labelled = [*table["term"].head(2), *table["term"].tail(2)]
-    for word in labelled:
-        assert word in text
-        assert word[::-1] not in text
-    assert "Al Jazeera" in text and "Al Mayadeen" in text
+    assert list(table.columns) == keyness.DISTINCTIVE_COLUMNS
+    # most documents first, ties by name, then the pair
+    assert list(dict.fromkeys(table["comparison"])) == [
+        "1 vs rest", "2 vs rest", "0 vs rest", "0 vs 2"
+    ]  # fmt: skip
+    for name in "012":
+        own = side(table, f"{name} vs rest", name)
+        assert own["term"].iloc[0] == planted(name)
+        assert own["rank"].tolist() == [1, 2, 3][: len(own)]
+        assert (own["z"] > 0).all()
+        rest = side(table, f"{name} vs rest", keyness.REST)
+        assert planted(name) not in set(rest["term"])
+        assert set(rest["term"].head(2)) == {planted(o) for o in "012" if o != name}
+        assert (rest["z"] < 0).all() and rest["z"].is_monotonic_increasing
+    assert side(table, "0 vs 2", "0")["term"].iloc[0] == planted("0")
+    assert side(table, "0 vs 2", "2")["term"].iloc[0] == planted("2")
+    assert planted("1") not in set(table.loc[table["comparison"] == "0 vs 2", "term"])
 
 
-def test_keyness_plot_rejects_bad_input():
-    table = pd.DataFrame({"term": ["غزه"], "frequency": [0], "z": [1.0]})
-    with pytest.raises(ValueError, match="positive"):
-        keyness_plot(table, "term", "frequency", "z", names=("a", "b"))
-    with pytest.raises(ValueError, match="two different"):
-        keyness_plot(table.assign(frequency=1), "term", "frequency", "z", names=("a", "a"))
-
-
-def test_distinctive_terms_compose_the_two_measures():
-    tokens = pd.Series(
-        [["غزه", "شهداء", "شهداء"], ["غزه", "الاحتلال"], ["غزه", "قتلي"], ["قتلي", "الرهائن"]]
-    )
-    groups = pd.Series(["A", "A", "B", "B"])
-    fightin, fightin_top, g2_top = keyness.distinctive_terms(tokens, groups, ("A", "B"), n=2)
+def test_distinctive_terms_of_twelve_groups_and_their_numbers():
+    sizes = {str(i): 20 + i for i in range(12)}
+    tokens, groups = planted_corpus(sizes, seed=3)
+    table = keyness.distinctive_terms(tokens, groups, n=5, ngram_range=(1, 1), min_count=5)
+    order = list(dict.fromkeys(table["comparison"]))
+    assert order == [f"{i} vs rest" for i in range(11, -1, -1)]  # bigger groups first
+    for name in sizes:
+        assert side(table, f"{name} vs rest", name)["term"].iloc[0] == planted(name)
+        others = table[(table["outlet"] != name) & (table["outlet"] != keyness.REST)]
+        assert planted(name) not in set(others["term"])
+    # the numbers are those of fightin_words and log_likelihood on the counts themselves
     counts = keyness.group_term_counts(tokens, groups)
-    direct = keyness.fightin_words(counts["A"], counts["B"])
-    pd.testing.assert_frame_equal(fightin.drop(columns="frequency"), direct)
-    # شهداء: 2 in A, 0 in B
-    assert fightin.set_index("term").loc["شهداء", "frequency"] == 2
-    assert fightin_top["outlet"].tolist() == ["A", "A", "B", "B"]
-    assert fightin_top["term"].iloc[0] == "شهداء" and fightin_top["term"].iloc[2] == "قتلي"
-    g2 = keyness.log_likelihood(counts["A"], counts["B"], williams=True)
-    expected = pd.concat([g2[g2["direction"] == s].head(2) for s in "ab"], ignore_index=True)
-    pd.testing.assert_frame_equal(g2_top.drop(columns="outlet"), expected)
-    assert g2_top["outlet"].tolist() == ["A" if d == "a" else "B" for d in g2_top["direction"]]
+    a, b = counts["7"], counts.drop(columns="7").sum(axis=1)
+    fightin = keyness.fightin_words(a, b).set_index("term")
+    g2 = keyness.log_likelihood(a, b, williams=True).set_index("term")
+    rows = table[table["comparison"] == "7 vs rest"].set_index("term")
+    assert rows["z"].to_numpy() == pytest.approx(fightin.loc[rows.index, "z"].to_numpy())
+    assert rows["g2"].to_numpy() == pytest.approx(g2.loc[rows.index, "g2"].to_numpy())
+    assert rows["log_ratio"].to_numpy() == pytest.approx(g2.loc[rows.index, "log_ratio"])
+    assert (rows["count_a"] == a[rows.index]).all() and (rows["count_b"] == b[rows.index]).all()
+    # a study order replaces the size order
+    study = [str(i) for i in range(12)]
+    ordered = keyness.distinctive_terms(
+        tokens, groups, order=study, n=5, ngram_range=(1, 1), min_count=5
+    )
+    assert list(dict.fromkeys(ordered["comparison"])) == [f"{i} vs rest" for i in study]
+
+
+def test_two_groups_a_vs_rest_equals_a_vs_b():
+    tokens, groups = planted_corpus({"0": 25, "1": 30}, seed=5)
+    table = keyness.distinctive_terms(tokens, groups, pairs=[("0", "1")], n=4, min_count=3)
+    numbers = ["term", "count_a", "count_b", "z", "g2", "log_ratio", "rank"]
+    rest = table[table["comparison"] == "0 vs rest"]
+    pair = table[table["comparison"] == "0 vs 1"]
+    assert len(rest) == 8
+    pd.testing.assert_frame_equal(
+        rest[numbers].reset_index(drop=True), pair[numbers].reset_index(drop=True)
+    )
+    assert rest["outlet"].tolist() == ["0"] * 4 + [keyness.REST] * 4
+    assert pair["outlet"].tolist() == ["0"] * 4 + ["1"] * 4
+    # bigrams are counted too (default ngram_range (1, 2))
+    assert table["term"].str.contains(" ").any()
+
+
+def test_distinctive_terms_surface_forms_and_min_count():
+    tokens = pd.Series(
+        [["الخارجيه", "الي", "غزه"]] * 6 + [["الحرب", "الي", "غزه"]] * 6 + [["نادر"]]
+    )
+    groups = pd.Series(["A"] * 6 + ["B"] * 7)
+    display = {"الخارجيه": "الخارجية", "الي": "إلى", "غزه": "غزة"}
+    table = keyness.distinctive_terms(tokens, groups, n=2, min_count=3, display=display)
+    a_side = side(table, "A vs rest", "A").set_index("term")
+    assert a_side.loc["الخارجيه", "surface"] == "الخارجية"
+    assert a_side.loc["الخارجيه الي", "surface"] == "الخارجية إلى"
+    assert side(table, "A vs rest", keyness.REST)["surface"].iloc[0] == "الحرب"  # no form
+    assert "نادر" not in set(table["term"])  # counted once, below min_count
+
+
+def test_distinctive_terms_errors_name_the_group():
+    tokens = pd.Series([["غزه", "قال"], ["الجيش", "قال"], ["،", "."]])
+    groups = pd.Series(["A", "B", "C"])
+    with pytest.raises(ValueError, match=r"\['C'\] have no tokens"):
+        keyness.distinctive_terms(tokens, groups, min_count=1)
+    with pytest.raises(ValueError, match="at least two groups"):
+        keyness.distinctive_terms(tokens[:1], groups[:1], min_count=1)
+    two, labels = tokens[:2], groups[:2]
+    with pytest.raises(ValueError, match=r"unknown groups \['Z'\]"):
+        keyness.distinctive_terms(two, labels, pairs=[("A", "Z")], min_count=1)
+    with pytest.raises(ValueError, match="with itself"):
+        keyness.distinctive_terms(two, labels, pairs=[("A", "A")], min_count=1)
+    with pytest.raises(ValueError, match=r"missing \['B'\]"):
+        keyness.distinctive_terms(two, labels, order=["A"], min_count=1)
+    with pytest.raises(ValueError, match="rename that group"):
+        keyness.distinctive_terms(two, pd.Series(["A", "rest"]), min_count=1)
+    with pytest.raises(ValueError, match="no group label"):
+        keyness.distinctive_terms(two, pd.Series(["A", None]), min_count=1)
+    with pytest.raises(ValueError, match=r"'A vs rest'.*min_count"):
+        keyness.distinctive_terms(two, labels, min_count=3)

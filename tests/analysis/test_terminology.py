@@ -439,7 +439,8 @@ def test_kwic_aligns_with_the_original_on_real_titles():
         pytest.skip(f"corpus mirror {settings.mirror} not found")
     from arabmedia.corpus import article_text, load_articles
 
-    articles = load_articles(["almayadeen"], settings).head(300)
+    articles = load_articles(settings)
+    articles = articles[articles["corpus"] == "almayadeen"].head(300)
     texts = article_text(articles, ["title", "lead"])
     tokens = texts.map(tokenize)
     found = T.find_terms(tokens, L.load_term_sets())
@@ -668,12 +669,74 @@ def test_field_subsets_keep_the_overlap_window_and_split_the_fields(tmp_path):
 
 def test_period_subset_splits_one_outlets_texts_at_the_date(tmp_path):
     settings = load_settings().with_paths(cache_dir=tmp_path)
-    subset, tokens = T.period_subset(dated_articles(), "A", "body", "2024-02-01", settings)
+    subset, tokens, coverage = T.period_subset(
+        dated_articles(), "body", "2024-02-01", settings, outlets=["A"]
+    )
     # A's bodies: x:0 (1 Jan) and x:2 (10 Feb); x:1 has none
     assert subset["doc_id"].tolist() == ["x:0", "x:2"]
     assert subset["period"].tolist() == ["before 2024-02-01", "from 2024-02-01"]
     assert tokens.index.equals(subset.index)
     assert [list(t) for t in tokens] == [tokenize(DOCS["d1"]), tokenize(DOCS["d2"])]
+    assert coverage.to_dict("records") == [
+        {"outlet": "A", "before": 1, "after": 1, "compared": True}
+    ]
+
+
+def three_dated_outlets() -> pd.DataFrame:
+    """:func:`dated_articles` plus outlet C, whose bodies all come after 1 Feb."""
+    extra = pd.DataFrame(
+        {
+            "doc_id": ["x:6", "x:7"],
+            "outlet": ["C", "C"],
+            "date": pd.to_datetime(["2024-02-02", "2024-03-03"]),
+            "title": ["", ""],
+            "lead": ["", ""],
+            "body": [DOCS["d3"], DOCS["d1"]],
+        }
+    )
+    return pd.concat([dated_articles(), extra], ignore_index=True)
+
+
+def test_period_subset_keeps_every_outlet_with_texts_on_both_sides(tmp_path, mini):
+    settings = load_settings().with_paths(cache_dir=tmp_path)
+    articles = three_dated_outlets()
+    subset, tokens, coverage = T.period_subset(articles, "body", "2024-02-01", settings)
+    # A: x:0 before, x:2 from; B: x:3 (20 Jan) before, x:4 (5 Feb) from; C: only from
+    assert subset["doc_id"].tolist() == ["x:0", "x:2", "x:3", "x:4"]
+    assert coverage.to_dict("list") == {
+        "outlet": ["A", "B", "C"],
+        "before": [1, 1, 0],
+        "after": [1, 1, 2],
+        "compared": [True, True, False],
+    }
+    assert [list(t) for t in tokens] == [tokenize(DOCS[d]) for d in ("d1", "d2", "d3", "d4")]
+    # one outlet asked for alone: the rows (and tokens) of the many-outlet subset
+    alone, alone_tokens, _ = T.period_subset(
+        articles, "body", "2024-02-01", settings, outlets=["B"]
+    )
+    rows = subset[subset["outlet"] == "B"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone, rows)
+    assert [list(t) for t in alone_tokens] == [list(t) for t in tokens[subset["outlet"] == "B"]]
+    with pytest.raises(ValueError, match=r"\['C'\] lack body texts.*C: 0 before, 2 after"):
+        T.period_subset(articles, "body", "2024-02-01", settings, outlets=["A", "C"])
+    with pytest.raises(ValueError, match=r"no articles of outlet\(s\) \['Z'\]"):
+        T.period_subset(articles, "body", "2024-02-01", settings, outlets=["Z"])
+    with pytest.raises(ValueError, match="no outlet has body texts both before and from"):
+        T.period_subset(articles, "body", "2025-01-01", settings)
+    # term shares per outlet and period: each outlet's estimates are its own
+    _, counts = T.find_and_count_terms(subset, tokens, mini, ["outlet", "period"])
+    shares = T.compare_term_shares(counts, ["outlet", "period"], n_boot=50, seed=1)
+    columns = ["concept", "variant", "n_units", "numerator", "denominator", "estimate"]
+    for outlet in ("A", "B"):
+        own = counts[counts["outlet"] == outlet]
+        direct = T.compare_term_shares(own, ["period"], n_boot=50, seed=1)
+        mine = shares[shares["outlet"] == outlet].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine[["period", *columns]], direct[["period", *columns]])
+    dead_a = shares[(shares["outlet"] == "A") & (shares["variant"] == "martyrs")]
+    # A before: d1 (2 martyrs of 2 dead); A from: d2 (0 of 1 dead, killed)
+    assert dead_a.set_index("period")["estimate"].to_dict() == pytest.approx(
+        {"before 2024-02-01": 1.0, "from 2024-02-01": 0.0}
+    )
 
 
 def test_monthly_terms_equal_the_hand_count_and_the_direct_chain(fields, mini):

@@ -450,8 +450,12 @@ def test_fit_topic_model_topic_titles_and_prevalence_steps():
     change = topics.topic_change_at(doc_topic, articles, "2024-02-15", labels, n_boot=20)
     later = (articles["date"] >= "2024-02-15").to_numpy()
     proportions = doc_topic / doc_topic.sum(axis=1, keepdims=True)
-    difference = proportions[later].mean(axis=0) - proportions[~later].mean(axis=0)
-    assert change["difference"].to_numpy() == pytest.approx(difference)
+    assert change["outlet"].unique().tolist() == ["A", "B"]
+    for outlet in "AB":
+        own = (articles["outlet"] == outlet).to_numpy()
+        difference = proportions[own & later].mean(axis=0) - proportions[own & ~later].mean(axis=0)
+        rows = change[change["outlet"] == outlet]
+        assert rows["difference"].to_numpy() == pytest.approx(difference)
     assert change["topic_label"].tolist() == [titles[t] for t in change["topic"]]
     overlap = topics.shared_months(articles)
     assert set(articles.loc[overlap, "date"].dt.month) == {2, 3}
@@ -469,6 +473,7 @@ def test_topic_change_at_leaves_undated_articles_out():
     articles = pd.DataFrame(
         {
             "doc_id": ["a", "b", "c", "d", "undated"],
+            "outlet": ["M"] * 5,
             "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-03-01", "2024-03-02", None]),
         }
     )
@@ -479,9 +484,58 @@ def test_topic_change_at_leaves_undated_articles_out():
     assert change["difference"].to_numpy() == pytest.approx([0.15 - 0.85, 0.85 - 0.15])
 
 
+def test_topic_change_at_compares_each_of_three_outlets_with_itself():
+    rng = np.random.default_rng(4)
+    doc_topic = rng.dirichlet([1.0, 1.0, 1.0], size=24)
+    months = np.tile([1, 2, 3, 4], 6)
+    articles = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(24)],
+            "outlet": np.repeat(["C", "A", "B"], 8),
+            "date": pd.to_datetime([f"2024-{m:02d}-10" for m in months]),
+        }
+    )
+    labels = pd.DataFrame({"topic": [1, 2, 3], "label": ["x", "y", "z"], "named": [True] * 3})
+    change = topics.topic_change_at(doc_topic, articles, "2024-03-01", labels, n_boot=30, seed=1)
+    assert change["outlet"].unique().tolist() == ["A", "B", "C"]
+    assert list(change.columns[:2]) == ["outlet", "topic"]
+    later = (articles["date"] >= "2024-03-01").to_numpy()
+    for outlet in "ABC":
+        own = (articles["outlet"] == outlet).to_numpy()
+        rows = change[change["outlet"] == outlet].reset_index(drop=True)
+        expected = doc_topic[own & later].mean(axis=0) - doc_topic[own & ~later].mean(axis=0)
+        assert rows["difference"].to_numpy() == pytest.approx(expected)
+        # one outlet alone: the numbers of the single-outlet comparison
+        alone = topics.topic_change_at(
+            doc_topic[own], articles[own], "2024-03-01", labels, n_boot=30, seed=1
+        )
+        pd.testing.assert_frame_equal(rows, alone)
+        frame = topics.proportions_frame(doc_topic[own], articles[own].reset_index(drop=True))
+        frame["period"] = np.where(later[own], "from 2024-03-01", "before 2024-03-01")
+        direct = topics.compare_topic_change(
+            frame, "period", "before 2024-03-01", "from 2024-03-01", n_boot=30, seed=1
+        )
+        columns = list(direct.columns)
+        pd.testing.assert_frame_equal(rows[columns], direct)
+
+
 def test_choose_k_returns_the_summary_and_its_recommended_k():
     corpus = planted_corpus()
     summary, chosen = topics.choose_k(corpus.matrix, [2, 3, 4], [0, 1], n_top=4)
     runs = topics.search_k(corpus.matrix, [2, 3, 4], [0, 1], n_top=4, progress=False)
     pd.testing.assert_frame_equal(summary, topics.summarize_search(runs))
     assert chosen == {"nmf": topics.recommend_k(summary)}
+
+
+def test_monthly_prevalence_leaves_undated_articles_out():
+    articles = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d"],
+            "date": pd.to_datetime(["2024-01-03", None, "2024-02-01", "2024-01-20"]),
+            "outlet": ["X", "X", "X", "Y"],
+        }
+    )
+    doc_topic = np.array([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8], [0.4, 0.6]])
+    monthly = topics.monthly_topic_prevalence(doc_topic, articles, "outlet", n_boot=20)
+    assert monthly["month"].notna().all()
+    assert monthly.groupby("outlet")["n_units"].max().to_dict() == {"X": 1, "Y": 1}

@@ -33,6 +33,8 @@ from arabmedia.corpus import (
 )
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "corpus"
+# The manifest names these outlets; the readers of their formats name none.
+MAYADEEN, JAZEERA = "Al Mayadeen", "Al Jazeera"
 BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 
 
@@ -61,7 +63,7 @@ def reasons(result):
 
 @pytest.fixture(scope="module")
 def mayadeen():
-    return read_corpus("almayadeen", FIXTURES / "almayadeen", "almayadeen")
+    return read_corpus("almayadeen", FIXTURES / "almayadeen", "almayadeen", MAYADEEN)
 
 
 def test_almayadeen_fields_dates_and_repairs(mayadeen):
@@ -126,7 +128,9 @@ def test_full_text_holding_json_metadata(mayadeen):
 
 
 def test_truncated_json_gives_one_file_reject_with_position():
-    result = read_files([FIXTURES / "broken" / "truncated.json"], "almayadeen", corpus="t")
+    result = read_files(
+        [FIXTURES / "broken" / "truncated.json"], "almayadeen", corpus="t", outlet="o"
+    )
     assert_accounted(result)
     assert result.n_read == 1 and result.articles.empty
     reject = result.rejects.iloc[0]
@@ -135,7 +139,9 @@ def test_truncated_json_gives_one_file_reject_with_position():
 
 
 def test_invalid_utf8_rejects_only_the_damaged_record():
-    result = read_files([FIXTURES / "broken" / "bad_utf8.json"], "almayadeen", corpus="t")
+    result = read_files(
+        [FIXTURES / "broken" / "bad_utf8.json"], "almayadeen", corpus="t", outlet="o"
+    )
     assert_accounted(result)
     assert list(result.articles["doc_id"]) == ["t:7001"]
     reject = by_id(result.rejects, "t:7002")
@@ -143,14 +149,14 @@ def test_invalid_utf8_rejects_only_the_damaged_record():
 
 
 def test_byte_order_mark_is_stripped():
-    result = read_files([FIXTURES / "broken" / "bom.json"], "almayadeen", corpus="t")
+    result = read_files([FIXTURES / "broken" / "bom.json"], "almayadeen", corpus="t", outlet="o")
     assert list(result.articles["doc_id"]) == ["t:8001"] and result.rejects.empty
 
 
 def test_deeply_nested_json_is_a_reject(tmp_path):
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    result = read_files([path], "almayadeen", corpus="t")
+    result = read_files([path], "almayadeen", corpus="t", outlet="o")
     assert_accounted(result)
     assert result.rejects["reason"].tolist() == ["JSON nested too deeply to read"]
 
@@ -179,7 +185,7 @@ def test_a_bug_in_a_reader_crashes_instead_of_rejecting(monkeypatch, records, fi
     buggy = Reader(("*.json",), records, fields)
     monkeypatch.setattr(_loading, "READERS", {**READERS, "buggy": buggy})
     good_file = FIXTURES / "broken" / "bom.json"
-    assert read_files([good_file], "almayadeen", corpus="t").rejects.empty
+    assert read_files([good_file], "almayadeen", corpus="t", outlet="o").rejects.empty
     with pytest.raises(error):
         read_files([good_file], "buggy", corpus="t")
 
@@ -188,7 +194,7 @@ def test_a_bug_in_a_reader_crashes_instead_of_rejecting(monkeypatch, records, fi
 
 
 def test_aljazeera_ids_from_links_and_day_dates():
-    result = read_corpus("aljazeera", FIXTURES / "aljazeera", "aljazeera")
+    result = read_corpus("aljazeera", FIXTURES / "aljazeera", "aljazeera", JAZEERA)
     assert_accounted(result)
     articles = result.articles
     # Records 0 and 2 share a link (same id); records 0 and 1 share a file id but not a link.
@@ -394,7 +400,7 @@ def test_generic_csv_and_jsonl_with_mapping():
     paths = sorted((FIXTURES / "generic").iterdir())
     result = read_files(paths, "generic", corpus="g", mapping=MAPPING, tz="Asia/Beirut")
     assert_accounted(result)
-    assert list(result.articles["doc_id"]) == ["g:a1", "g:j1"]
+    assert list(result.articles["doc_id"]) == ["g:a1", "g:a3", "g:j1"]
     a1 = result.articles.iloc[0]
     # 08:00 in Beirut in January (UTC+2) is 06:00 UTC.
     assert a1.published == pd.Timestamp("2024-01-02T06:00:00Z") and a1.utc_offset == "+02:00"
@@ -403,17 +409,23 @@ def test_generic_csv_and_jsonl_with_mapping():
     rejected = dict(zip(csv_rejects["source_record"], csv_rejects["reason"], strict=True))
     assert rejected == {
         1: "empty text: title, lead and body are all empty",
-        2: "unparseable date 'not a date' in field time",
         3: "missing required field id",
         4: NO_OUTLET,
     }
+    # An unparseable date keeps the article, undated, and lists it as a problem.
+    a3 = by_id(result.articles, "g:a3")
+    assert pd.isna(a3.published) and pd.isna(a3.date) and a3.date_precision == "none"
+    problem = result.problems.iloc[0]
+    assert len(result.problems) == 1
+    assert (problem.doc_id, problem.field, problem.value) == ("g:a3", "time", "not a date")
+    assert problem.problem == "unparseable date" and problem.source_record == 2
     jsonl = result.rejects[result.rejects["source_file"].str.endswith(".jsonl")]
     assert list(jsonl["source_record"]) == [1, 2, 3]
     assert "headline holds a dict" in jsonl["reason"].iloc[1]
 
 
 def test_generic_parquet_round_trip_without_mapping(tmp_path):
-    source = read_corpus("almayadeen", FIXTURES / "almayadeen", "almayadeen").articles
+    source = read_corpus("almayadeen", FIXTURES / "almayadeen", "almayadeen", MAYADEEN).articles
     path = tmp_path / "table.parquet"
     source.to_parquet(path)
     result = read_files([path], "generic", corpus="copy")
@@ -441,11 +453,14 @@ def test_generic_argument_errors_and_unsupported_files(tmp_path):
 
 
 def test_concat_results_and_summary():
-    first = read_corpus("aljazeera", FIXTURES / "aljazeera", "aljazeera")
+    first = read_corpus("aljazeera", FIXTURES / "aljazeera", "aljazeera", JAZEERA)
     second = read_corpus("armpro", FIXTURES / "armpro", "armpro")
     both = concat_results([first, second])
     assert_accounted(both)
-    assert both.summary == "read 10, loaded 6, rejected 4"
+    assert both.summary == (
+        "read 10, loaded 6, rejected 4, problems 2 (1 unparseable date, 1 duplicate id)"
+    )
+    assert len(both.problems) == len(first.problems) + len(second.problems) == 2
     assert_accounted(concat_results([]))
 
 
@@ -516,7 +531,7 @@ def mirror_folder(name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def real_mayadeen():
-    return read_corpus("almayadeen", mirror_folder("almayadeen"), "almayadeen")
+    return read_corpus("almayadeen", mirror_folder("almayadeen"), "almayadeen", MAYADEEN)
 
 
 @pytest.mark.corpora
@@ -564,7 +579,7 @@ def test_real_almayadeen_offsetless_times_agree_with_main_files(real_mayadeen):
 
 @pytest.mark.corpora
 def test_real_aljazeera_counts():
-    result = read_corpus("aljazeera", mirror_folder("aljazeera"), "aljazeera")
+    result = read_corpus("aljazeera", mirror_folder("aljazeera"), "aljazeera", JAZEERA)
     assert_accounted(result)
     assert len(result.articles) == 13_287 and result.rejects.empty
     assert result.articles["doc_id"].nunique() == result.articles["url"].nunique() == 12_325

@@ -358,7 +358,7 @@ def test_real_almayadeen_months_collapse_to_distinct_post_ids():
         pytest.skip(f"corpus mirror folder {folder} does not exist")
     paths = [folder / "articles_2023_11.json", folder / "articles_2023_12.json"]
     post_ids = {str(r["postId"]) for p in paths for r in json.loads(Path(p).read_text("utf-8"))}
-    loaded = read_files(paths, "almayadeen", corpus="almayadeen")
+    loaded = read_files(paths, "almayadeen", corpus="almayadeen", outlet="Al Mayadeen")
     result = collapse_exact(loaded.articles)
     assert len(result) == len(post_ids)
     assert result["dup_count"].sum() == len(loaded.articles)

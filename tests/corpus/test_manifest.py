@@ -64,6 +64,8 @@ def make_settings(tmp_path: Path) -> Settings:
         figures_dir=tmp_path / "figures",
         tables_dir=tmp_path / "tables",
         manifest=tmp_path / "manifest.yml",
+        notebooks_dir=tmp_path / "notebooks",
+        report=tmp_path / "report.md",
     )
 
 

@@ -15,7 +15,6 @@ from arabmedia.plot import (
     export_figure_and_table,
     export_paper_figure,
     export_tables,
-    fightin_words_figure,
     figure_index_markdown,
     k_diagnostics_figure,
     load_paper_figures,
@@ -71,6 +70,7 @@ def test_topic_change_figure_plots_percentage_points_sorted():
     change = pd.DataFrame(
         {
             "topic_label": ["b (2)", "a (1)"],
+            "outlet": "A",
             "difference": [0.05, -0.02],
             "low": [0.01, -0.04],
             "high": [0.09, 0.0],
@@ -152,18 +152,6 @@ def test_date_span_and_strongest_per_side():
     assert top["term"].tolist() == ["x", "y", "z", "v"]
 
 
-def test_keyness_figure_labels_its_axes():
-    from arabmedia.plot import keyness_figure
-
-    table = pd.DataFrame(
-        {"term": ["شهداء", "غزه", "قتلي"], "frequency": [5, 9, 4], "z": [2.5, 0.1, -2.0]}
-    )
-    fig = keyness_figure(table, ("Al Jazeera", "Al Mayadeen"), n_labels=1, xlabel="f", ylabel="z")
-    (ax,) = fig.axes
-    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_xscale()) == ("f", "z", "log")
-    assert {t.get_text() for t in ax.texts} == {"شهداء", "قتلي"}  # one label per side
-
-
 def test_vocabulary_growth_figure_draws_each_curve_in_order_with_its_style():
     from arabmedia.plot import outlet_colors, vocabulary_growth_figure
 
@@ -233,10 +221,6 @@ def test_terminology_figures_take_the_compare_tables_as_they_are():
     assert ax.get_xlabel() == "share of mentions in quotation marks (titles)"
     shown = {tick.get_text() for tick in ax.get_yticklabels()}
     assert shown == {"شهداء", "قتلى"}  # only the title rows are drawn (not "x")
-    terms = pd.DataFrame({"term": ["حرب", "هدنة"], "z": [3.0, -2.0], "frequency": [10, 20]})
-    fig = fightin_words_figure(terms, ("A", "B"), "both outlets' leads")
-    assert fig.axes[0].get_xlabel() == "frequency in both outlets' leads"
-    assert fig.axes[0].get_ylabel() == "Fightin' Words z"
 
 
 def test_export_tables_writes_each_table_under_its_name(tmp_path):
@@ -289,8 +273,8 @@ def test_notebook_03_builders_draw_what_the_direct_calls_draw(tmp_path):
         "change": (
             frame_change_figure(change, "bodies"),
             dot_plot_figure(
-                change, "label", "difference", xlabel="change in hits per 1,000 words",
-                title="bodies", zero_line=True,
+                change, "label", "difference", group="outlet",
+                xlabel="change in hits per 1,000 words", title="bodies", zero_line=True,
             ),
         ),
         "agency": (

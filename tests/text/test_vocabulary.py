@@ -73,7 +73,7 @@ def test_types_by_step_equals_tokenizing_whole_texts(texts):
 @pytest.mark.corpora
 @pytest.mark.skipif(not load_settings().raw_dir.is_dir(), reason="run `arabmedia fetch` first")
 def test_types_by_step_equals_tokenizing_whole_texts_on_news():
-    articles = load_articles(["almayadeen", "aljazeera"], load_settings())
+    articles = load_articles(load_settings())
     sample = articles.sample(400, random_state=0)
     texts = article_text(sample).tolist()
     table = types_by_step(texts, DEFAULT_SETTINGS)

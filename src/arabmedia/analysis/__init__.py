@@ -21,18 +21,30 @@ terminology  find_terms                  count_terms     compare_term_shares,
                                                          compare_scare_quotes (and its
                                                          per-field and listed-name forms)
 framing      find_frames                 count_frames    compare_frames, compare_frame_change,
-                                                         compare_frame_periods
+                                                         compare_frame_periods,
+                                                         compare_frame_measures (share and
+                                                         rate per 1,000 words side by side)
 agency       find_casualty_sentences,    count_agency    compare_agency, compare_agency_change,
              find_agency                                 compare_agency_periods
 attribution  find_attributions           count_actors    compare_actor_types,
                                                          compare_actor_types_by_markers
-topics       (TopicModel)                proportions_    compare_topics
+topics       (TopicModel)                proportions_    compare_topics, compare_topic_change
                                          frame
+keyness                                  group_term_     distinctive_terms (each group vs
+                                         counts          the rest, and named pairs)
+domain       term_hits, frame_hits,      count_forms     domain_warnings (results one form
+check        agency_hits                                 dominates, with KWIC lines)
 ===========  ==========================  ==============  ===================================
 
 Validation (FIGNEWS-2024, ArMPro), hand coding, keyness (Fightin' Words, G2), topic-model
-selection and period splits keep the names of what they compute (``fignews_prediction``,
-``armpro_validation``, ``fightin_words``, ``search_k``, ``split_periods``).
+selection, period splits and the length check of frame measures keep the names of what
+they compute (``fignews_prediction``, ``armpro_validation``, ``fightin_words``, ``search_k``,
+``split_periods``, ``frame_length_profile``, ``length_sensitivity``).
+
+Each outlet is compared with itself across a date for every outlet that has texts on both
+sides (``period_subset``, ``period_coverage``): ``compare_frame_periods``,
+``compare_agency_periods`` and ``topic_change_at`` compare each outlet on its own
+(``per_group``) and return an ``outlet`` column first.
 
 One token list (one document or sentence) is matched by ``match_document`` (terms),
 ``match_frames``, ``match_attributions`` and ``classify_tokens`` (agency).
@@ -119,6 +131,22 @@ from arabmedia.analysis._coding import (
     read_coding_sheets,
     write_codebook,
 )
+from arabmedia.analysis._domain import (
+    DOMAIN_THRESHOLD,
+    FORM_COLUMNS,
+    HIT_COLUMNS,
+    KWIC_LINES,
+    KWIC_WINDOW,
+    MIN_HITS,
+    WARNING_COLUMNS,
+    agency_hits,
+    check_domain,
+    check_terms_by_field,
+    count_forms,
+    domain_warnings,
+    frame_hits,
+    term_hits,
+)
 from arabmedia.analysis._fignews import (
     FIGNEWS_CLASSES,
     FIGNEWS_DICTIONARIES,
@@ -146,24 +174,28 @@ from arabmedia.analysis._framing import (
     NO_FRAME,
     Match,
     compare_frame_change,
+    compare_frame_measures,
     compare_frame_periods,
     compare_frames,
     count_frames,
     find_frames,
     frame_indicator_counts,
+    frame_length_profile,
     frame_prevalence,
     frame_scores,
+    length_sensitivity,
     match_frames,
     monthly_frame_prevalence,
     sentence_frames,
 )
 from arabmedia.analysis._keyness import (
+    DISTINCTIVE_COLUMNS,
+    REST,
     distinctive_terms,
     fightin_words,
     group_term_counts,
     log_likelihood,
     strongest_per_side,
-    top_terms_each_side,
 )
 from arabmedia.analysis._kwic import (
     collocations,
@@ -177,6 +209,8 @@ from arabmedia.analysis._periods import (
     date_span,
     month_start,
     overlap_window,
+    per_group,
+    period_coverage,
     period_labels,
     split_periods,
     window_overview,
@@ -260,13 +294,19 @@ __all__ = [
     "CLAUSE_REACH",
     "CODE_VALUES",
     "DEFAULT_MAX_ITER",
+    "DISTINCTIVE_COLUMNS",
+    "DOMAIN_THRESHOLD",
     "EVIDENCE_REACH",
     "FIGNEWS_CLASSES",
     "FIGNEWS_DICTIONARIES",
     "FIGNEWS_METHOD_NAMES",
     "FIGNEWS_TASK_NAMES",
+    "FORM_COLUMNS",
+    "HIT_COLUMNS",
     "ID_COLUMNS",
     "KINDS",
+    "KWIC_LINES",
+    "KWIC_WINDOW",
     "LABELS",
     "LEADING_SKIPS",
     "LOADED_LANGUAGE",
@@ -274,6 +314,7 @@ __all__ = [
     "MEASURES",
     "MEDIA_HEADS_DROPPED",
     "METRICS",
+    "MIN_HITS",
     "MIXED_FRAMES",
     "NOT_CASUALTY",
     "NO_ACTOR",
@@ -283,12 +324,14 @@ __all__ = [
     "PERSON_BODIES",
     "QUOTE_TOKENS",
     "REFERENCE_COLUMNS",
+    "REST",
     "SENTENCE_COLUMNS",
     "SHEET_ID_COLUMNS",
     "SO_CALLED",
     "SPEECH_MARKERS",
     "STEM_CACHE_FORMAT",
     "TASKS",
+    "WARNING_COLUMNS",
     "AgencyDecision",
     "Attribution",
     "CodingSheetError",
@@ -296,6 +339,7 @@ __all__ = [
     "TopicCorpus",
     "TopicModel",
     "actor_type",
+    "agency_hits",
     "agency_overview",
     "agency_sentences",
     "agency_validation",
@@ -310,6 +354,8 @@ __all__ = [
     "build_topic_corpora",
     "build_topic_corpus",
     "casualty_counts",
+    "check_domain",
+    "check_terms_by_field",
     "choose_k",
     "classify_tokens",
     "codebook_markdown",
@@ -324,6 +370,7 @@ __all__ = [
     "compare_agency_change",
     "compare_agency_periods",
     "compare_frame_change",
+    "compare_frame_measures",
     "compare_frame_periods",
     "compare_frames",
     "compare_listed_scare_quotes",
@@ -338,12 +385,14 @@ __all__ = [
     "compare_topics",
     "count_actors",
     "count_agency",
+    "count_forms",
     "count_frames",
     "count_terms",
     "cross_validated_predictions",
     "date_span",
     "dictionary_vs_coders",
     "distinctive_terms",
+    "domain_warnings",
     "evaluate_attribution_gold",
     "evaluate_gold",
     "evaluate_gold_splits",
@@ -369,7 +418,9 @@ __all__ = [
     "find_frames",
     "find_terms",
     "fit_topic_model",
+    "frame_hits",
     "frame_indicator_counts",
+    "frame_length_profile",
     "frame_prevalence",
     "frame_scores",
     "frequent_quoted_names",
@@ -381,6 +432,7 @@ __all__ = [
     "kwic",
     "kwic_sample",
     "kwic_samples",
+    "length_sensitivity",
     "load_attribution_gold",
     "load_gold",
     "loaded_language_matches",
@@ -397,6 +449,8 @@ __all__ = [
     "npmi_coherence",
     "outlet_topic_prevalence",
     "overlap_window",
+    "per_group",
+    "period_coverage",
     "period_labels",
     "period_subset",
     "pivot_terms",
@@ -421,13 +475,13 @@ __all__ = [
     "stratified_folds",
     "strongest_per_side",
     "summarize_search",
+    "term_hits",
     "text_model",
     "token_spans",
     "top_actors",
     "top_actors_wide",
     "top_collocations",
     "top_term_indices",
-    "top_terms_each_side",
     "topic_change_at",
     "topic_columns",
     "topic_labels",

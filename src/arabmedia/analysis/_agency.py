@@ -270,7 +270,9 @@ def find_agency(sentences: pd.DataFrame, lexicon: AgencyLexicon | None = None) -
     Sentences without any trigger form are skipped by one set look-up.  Returns the input
     columns (without ``tokens``) plus: label, trigger (the deciding casualty word), agent (the
     actor phrase for perpetrator_named), cause (the cause word, if any), rule (which pattern
-    decided), evidence (the tokens around the trigger, space-joined).  Index is preserved.
+    decided), evidence (the tokens around the trigger, space-joined), trigger_index (the
+    trigger's position in ``tokens``, -1 for not_casualty; e.g. for
+    :func:`arabmedia.analysis.agency_hits`).  Index is preserved.
     """
     if "tokens" not in sentences.columns:
         raise ValueError("find_agency: the sentence table has no 'tokens' column")
@@ -293,6 +295,9 @@ def find_agency(sentences: pd.DataFrame, lexicon: AgencyLexicon | None = None) -
             [getattr(d, field) for d in decisions], index=sentences.index, dtype="str"
         )
     result["evidence"] = pd.Series(evidence, index=sentences.index, dtype="str")
+    result["trigger_index"] = pd.Series(
+        [d.trigger_index for d in decisions], index=sentences.index, dtype="int64"
+    )
     return result
 
 
@@ -309,8 +314,9 @@ def find_casualty_sentences(
     casualty sentences are kept, so memory follows the chunk, not the corpus (the full
     sentence table of 40k news articles takes gigabytes).  The result does not depend on
     ``chunk_size``.  Columns as :func:`find_agency`: doc_id, outlet, field,
-    sentence_index, text, label, trigger, agent, cause, rule, evidence; rows in the order
-    of :func:`article_sentences` (field by field, articles in table order), index 0..n-1.
+    sentence_index, text, label, trigger, agent, cause, rule, evidence, trigger_index; rows
+    in the order of :func:`article_sentences` (field by field, articles in table order),
+    index 0..n-1.
     """
     if chunk_size < 1:
         raise ValueError(f"find_casualty_sentences: chunk_size must be >= 1, got {chunk_size}")
@@ -491,18 +497,29 @@ def compare_agency_periods(
     seed: int = 0,
 ) -> pd.DataFrame:
     """Change of each class's share of casualty sentences in ``field`` from before
-    ``break_date`` to after it (e.g. one outlet's bodies, as :func:`compare_frame_periods`).
+    ``break_date`` to after it, per outlet (e.g. the outlets' bodies, as
+    :func:`compare_frame_periods`).
 
-    ``articles`` carries the ``period`` column of :func:`arabmedia.analysis.split_periods`
-    (same ``break_date``); ``classified`` is :func:`find_agency` output covering them.  The
-    articles with a casualty sentence (:func:`casualty_counts`) are compared with
-    :func:`compare_agency_change`, whose columns it returns.
+    ``articles`` (doc_id, outlet) carries the ``period`` column of
+    :func:`arabmedia.analysis.split_periods` (same ``break_date``; e.g. the subset of
+    :func:`arabmedia.analysis.period_subset`); ``classified`` is :func:`find_agency` output
+    covering them.  Each outlet's articles with a casualty sentence
+    (:func:`casualty_counts`) are compared with :func:`compare_agency_change` on their own
+    (:func:`arabmedia.analysis.per_group`); an outlet of ``articles`` without any gets rows
+    with n_first = n_second = 0 and NaN estimates.  Columns: outlet, then those of
+    :func:`compare_agency_change`; outlets sorted.
     """
-    from arabmedia.analysis._periods import period_labels
+    from arabmedia.analysis._periods import per_group, period_labels
 
     counts = casualty_counts(articles, classified, [field], carry=["period"])
     first, second = period_labels(break_date)
-    return compare_agency_change(counts, "period", first, second, n_boot=n_boot, ci=ci, seed=seed)
+    return per_group(
+        counts,
+        lambda rows: compare_agency_change(
+            rows, "period", first, second, n_boot=n_boot, ci=ci, seed=seed
+        ),
+        names=sorted(articles["outlet"].unique()),
+    )
 
 
 # --------------------------------------------------------------------------- gold set

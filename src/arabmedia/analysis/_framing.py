@@ -392,6 +392,110 @@ def frame_prevalence(
     return table
 
 
+def compare_frame_measures(
+    scores: pd.DataFrame,
+    frames: FrameDictionary,
+    by: str | Sequence[str] = ("outlet",),
+    *,
+    measures: Sequence[str] = ("share", "rate"),
+    **options,
+) -> pd.DataFrame:
+    """:func:`frame_prevalence` of each of ``measures``, stacked: the rate beside the share.
+
+    A share of articles grows with article length (a long article has more chances to hit
+    an indicator), a rate per 1,000 words does not; reading both shows whether a gap
+    between outlets is one of length.  ``"share"``: numerator articles with a hit,
+    denominator articles; ``"rate"``: numerator indicator hits, denominator word tokens
+    (``n_tokens``), estimate per ``per`` (default 1,000) words; each group's articles are
+    resampled with the same streams for every measure.  ``options`` go to
+    :func:`frame_prevalence` (names, min_units, freq, per, n_boot, ci, seed).  Columns:
+    the ``by`` columns (and ``period`` with ``freq``), measure, then frame, label and the
+    compare contract (n_units, numerator, denominator, estimate, low, high); measures in
+    the given order; index 0..n-1.
+    """
+    parts = [
+        frame_prevalence(scores, frames, by, measure=measure, **options).assign(measure=measure)
+        for measure in measures
+    ]
+    table = pd.concat(parts, ignore_index=True)
+    columns = list(table.columns[:-1])
+    columns.insert(columns.index("frame"), "measure")
+    return table[columns]
+
+
+def frame_length_profile(
+    scores: pd.DataFrame,
+    frames: FrameDictionary,
+    by: str | Sequence[str] = (),
+    *,
+    n_bins: int = 5,
+    **options,
+) -> pd.DataFrame:
+    """:func:`compare_frame_measures` per length bin: how share and rate move with length.
+
+    Articles with words (``n_tokens`` > 0) are cut, within each ``by`` group, into
+    ``n_bins`` bins of equal size by ``n_tokens`` (ties in row order; bin 1 the shortest).
+    ``options`` go to :func:`compare_frame_measures` (measures, names, n_boot, seed, ...).
+    Columns: the ``by`` columns, length_bin (1..n_bins), min_tokens, max_tokens (the
+    bin's shortest and longest article), then those of :func:`compare_frame_measures`
+    after ``by``; sorted by measure, frame, the ``by`` columns and length_bin.
+    """
+    if n_bins < 2:
+        raise ValueError(f"frame_length_profile: n_bins must be >= 2, got {n_bins}")
+    by = [by] if isinstance(by, str) else list(by)
+    if "length_bin" in by:
+        raise ValueError("frame_length_profile: 'length_bin' is the bin column, not a by column")
+    with_words = scores[scores["n_tokens"] > 0]
+    groups = with_words.groupby(by, sort=False, dropna=False) if by else [((), with_words)]
+    bins = pd.Series(0, index=with_words.index, dtype="int64")
+    for _, group in groups:
+        order = np.argsort(group["n_tokens"].to_numpy(), kind="stable")
+        rank = np.empty(len(group), dtype=np.int64)
+        rank[order] = np.arange(len(group))
+        bins.loc[group.index] = rank * n_bins // len(group) + 1
+    binned = with_words.assign(length_bin=bins)
+    keys = [*by, "length_bin"]
+    ranges = binned.groupby(keys, dropna=False)["n_tokens"].agg(min_tokens="min", max_tokens="max")
+    table = compare_frame_measures(binned, frames, keys, **options)
+    table = table.join(ranges, on=keys)
+    columns = [*keys, "min_tokens", "max_tokens"]
+    table = table[[*columns, *(c for c in table.columns if c not in columns)]]
+    order = {name: number for number, name in enumerate(frames.names)}
+    measure_order = {m: number for number, m in enumerate(dict.fromkeys(table["measure"]))}
+    table = table.assign(_m=table["measure"].map(measure_order), _f=table["frame"].map(order))
+    table = table.sort_values(["_m", "_f", *keys], kind="stable")
+    return table.drop(columns=["_m", "_f"]).reset_index(drop=True)
+
+
+def length_sensitivity(profile: pd.DataFrame) -> pd.DataFrame:
+    """Per measure and frame (and ``by`` group): how much the estimate moves with length.
+
+    ``profile`` is :func:`frame_length_profile` output.  ``shortest`` and ``longest`` are
+    the estimates in the first and last length bin, ``ratio`` = longest / shortest (inf
+    when only the shortest bin is 0, NaN when both are), ``separated`` whether the two
+    bins' bootstrap intervals do not overlap.  A measure that does not depend on length
+    has a ratio near 1 and overlapping intervals; the share of articles with a frame rises
+    with length even at a constant rate per word.  (A Spearman correlation over the
+    articles is no use for the rate: most short articles have rate 0 and a few a very high
+    one, which ranks them low at any constant rate per word.)  Columns: the ``by`` columns,
+    measure, frame, label, n_units (articles), shortest, longest, ratio, separated; rows
+    in the order of ``profile``; index 0..n-1.
+    """
+    by = list(profile.columns[: profile.columns.get_loc("length_bin")])
+    keys = [*by, "measure", "frame", "label"]
+    rows = []
+    for key, group in profile.groupby(keys, sort=False, dropna=False):
+        first = group.loc[group["length_bin"].idxmin()]
+        last = group.loc[group["length_bin"].idxmax()]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.float64(last["estimate"]) / np.float64(first["estimate"])
+        apart = bool(first["high"] < last["low"] or last["high"] < first["low"])
+        n_units = int(group["n_units"].sum())
+        rows.append((*key, n_units, first["estimate"], last["estimate"], ratio, apart))
+    columns = [*keys, "n_units", "shortest", "longest", "ratio", "separated"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def compare_frame_periods(
     articles: pd.DataFrame,
     tokens: pd.Series,
@@ -399,17 +503,24 @@ def compare_frame_periods(
     break_date: str,
     **options,
 ) -> pd.DataFrame:
-    """Change of each frame's hits per 1,000 words from before ``break_date`` to after it.
+    """Change of each frame's hits per 1,000 words from before ``break_date`` to after it,
+    per outlet.
 
-    ``articles`` carries the ``period`` column of :func:`arabmedia.analysis.split_periods`
-    (same ``break_date``) and ``tokens`` is aligned with it; the articles are scored with
-    :func:`count_frames` and compared with :func:`compare_frame_change` (``options``: per,
-    n_boot, ci, seed), whose columns it returns.
+    ``articles`` (with an ``outlet`` column) carries the ``period`` column of
+    :func:`arabmedia.analysis.split_periods` (same ``break_date``; e.g. the subset of
+    :func:`arabmedia.analysis.period_subset`) and ``tokens`` is aligned with it; the
+    articles are scored with :func:`count_frames` and each outlet's are compared with
+    :func:`compare_frame_change` on their own (``options``: per, n_boot, ci, seed;
+    :func:`arabmedia.analysis.per_group`).  Columns: outlet, then those of
+    :func:`compare_frame_change`; outlets sorted.
     """
-    from arabmedia.analysis._periods import period_labels
+    from arabmedia.analysis._periods import per_group, period_labels
 
     scores = count_frames(articles, tokens, frames).assign(period=articles["period"])
-    return compare_frame_change(scores, frames, "period", *period_labels(break_date), **options)
+    labels = period_labels(break_date)
+    return per_group(
+        scores, lambda rows: compare_frame_change(rows, frames, "period", *labels, **options)
+    )
 
 
 def monthly_frame_prevalence(

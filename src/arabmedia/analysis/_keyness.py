@@ -1,6 +1,6 @@
-"""Distinctive terms between two corpora: Fightin' Words and log-likelihood keyness.
+"""Distinctive terms: Fightin' Words and log-likelihood keyness, two corpora or many groups.
 
-Both take two term-count Series (index: term, values: counts), e.g. two columns of
+Both measures take two term-count Series (index: term, values: counts), e.g. two columns of
 :func:`group_term_counts`, which counts unigrams and/or bigrams through the project's
 document-term matrix (:func:`arabmedia.text.make_vectorizer`).
 
@@ -18,15 +18,21 @@ document-term matrix (:func:`arabmedia.text.make_vectorizer`).
   (term / other terms x corpus a / corpus b), with Williams' (1976) correction as an
   option, the p-value (chi-square, 1 df) and the log ratio effect size of Hardie (2014):
   log2 of the ratio of relative frequencies, a zero count replaced by 0.5.
+
+:func:`distinctive_terms` compares 2 to 20 groups (outlets) at once: each group against
+all the others pooled ("A vs rest"), and any named pairs ("A vs B"), in one table.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
 from arabmedia.stats._association import g2_2x2, williams_q
+from arabmedia.text._display import display_terms
 from arabmedia.text._dtm import make_vectorizer
 
 
@@ -170,38 +176,14 @@ def log_likelihood(
     return _sorted(table, "g2")
 
 
-def top_terms_each_side(
-    table: pd.DataFrame,
-    score: str,
-    n: int = 15,
-    *,
-    names: tuple[str, str] | None = None,
-    column: str = "outlet",
-) -> pd.DataFrame:
-    """The ``n`` highest and ``n`` lowest rows of ``table`` by ``score`` (e.g. z), with a
-    ``side`` column ("a" for the highest, "b" for the lowest); stable order.
-
-    With ``names`` (the groups compared as a and b, e.g. two outlets) a ``column`` names
-    each row's side, so a reader of the exported table needs no other record of which
-    group was "a".
-    """
-    ordered = table.sort_values([score, "term"], ascending=[False, True], kind="stable")
-    high = ordered.head(n).assign(side="a")
-    low = ordered[~ordered.index.isin(high.index)].tail(n).iloc[::-1].assign(side="b")
-    top = pd.concat([high, low], ignore_index=True)
-    if names is not None:
-        first, second = names
-        top.insert(0, column, top["side"].map({"a": first, "b": second}))
-    return top
-
-
 def strongest_per_side(
     table: pd.DataFrame, score: str, n: int, *, side: str = "side", sides=("a", "b")
 ) -> pd.DataFrame:
     """The ``n`` rows of largest absolute ``score`` of each side, then all by ``score`` descending.
 
-    ``table`` is e.g. :func:`top_terms_each_side`' table (a ``side`` column, "a" or "b"); the
-    sort is stable, so equal scores keep their order.  Same columns as ``table``.
+    ``table`` has a ``side`` column naming each row's side (e.g. the ``outlet`` column of one
+    comparison of :func:`distinctive_terms`); the sort is stable, so equal scores keep their
+    order.  Same columns as ``table``.
     """
     top = pd.concat(
         [
@@ -212,39 +194,137 @@ def strongest_per_side(
     return top.sort_values(score, ascending=False, kind="stable")
 
 
+#: The ``outlet`` value of the rows of a "<group> vs rest" comparison typical of the rest.
+REST = "rest"
+
+DISTINCTIVE_COLUMNS = [
+    "comparison",
+    "outlet",
+    "term",
+    "surface",
+    "count_a",
+    "count_b",
+    "z",
+    "g2",
+    "log_ratio",
+    "rank",
+]
+
+
+def _comparison_order(
+    groups: pd.Series, names: list[str], order: Sequence[str] | None
+) -> list[str]:
+    """The groups of the "vs rest" comparisons: ``order``, or by documents (most first), name."""
+    if order is None:
+        sizes = groups.value_counts()
+        return sorted(names, key=lambda name: (-sizes[name], name))
+    order = list(order)
+    unknown = [name for name in order if name not in names]
+    missing = [name for name in names if name not in order]
+    if unknown or missing or len(set(order)) != len(order):
+        raise ValueError(
+            f"distinctive_terms: order must list every group once; unknown {unknown}, "
+            f"missing {missing}, groups {names}"
+        )
+    return order
+
+
+def _one_comparison(
+    label: str,
+    names: tuple[str, str],
+    counts_a: pd.Series,
+    counts_b: pd.Series,
+    n: int,
+    min_count: int,
+) -> pd.DataFrame:
+    """Fightin' Words z, G2 and log ratio of a against b; the ``n`` terms of each side by z."""
+    kept = (counts_a + counts_b) >= min_count
+    counts_a, counts_b = counts_a[kept], counts_b[kept]
+    if counts_a.sum() == 0 or counts_b.sum() == 0:
+        raise ValueError(
+            f"distinctive_terms: in {label!r} a side has no term counted at least "
+            f"{min_count} times (min_count) in the two sides together"
+        )
+    fightin = fightin_words(counts_a, counts_b)
+    g2 = log_likelihood(counts_a, counts_b, williams=True).set_index("term")
+    table = fightin[["term", "count_a", "count_b", "z"]].join(g2[["g2", "log_ratio"]], on="term")
+    sides = [
+        table[table["z"] > 0].head(n),
+        table[table["z"] < 0].sort_values(["z", "term"], kind="stable").head(n),
+    ]
+    sides = [
+        side.assign(outlet=name, rank=np.arange(1, len(side) + 1))
+        for side, name in zip(sides, names, strict=True)
+    ]
+    return pd.concat(sides, ignore_index=True).assign(comparison=label)
+
+
 def distinctive_terms(
     tokens: pd.Series,
     groups: pd.Series,
-    names: tuple[str, str],
     *,
+    pairs: Sequence[tuple[str, str]] = (),
+    order: Sequence[str] | None = None,
     n: int = 15,
-    ngram_range: tuple[int, int] = (1, 1),
-    min_count: int = 1,
+    ngram_range: tuple[int, int] = (1, 2),
+    min_count: int = 10,
     stop_words: frozenset[str] | None = None,
-    column: str = "outlet",
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Terms typical of group ``names[0]`` against ``names[1]``: (fightin, fightin top, G2 top).
+    display: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The terms most typical of each group against all the others, and of named pairs.
 
-    Counts terms with :func:`group_term_counts` (``tokens`` and ``groups`` as there), then
-    scores them two ways, so a reader sees where the two measures agree:
+    ``tokens`` and ``groups`` as in :func:`group_term_counts` (e.g. leads and their outlet),
+    2 or more groups.  One comparison "<A> vs rest" per group (A against the pooled
+    documents of every other group), in ``order`` (every group once) or by number of
+    documents, most first, then name; then one "<A> vs <B>" per ``pairs`` entry.  In each
+    comparison terms counted fewer than ``min_count`` times in the two sides together are
+    left out; each term gets :func:`fightin_words` z (pooled prior; positive: typical of
+    the first side), :func:`log_likelihood` G2 (Williams-corrected) and log ratio; the
+    ``n`` terms of largest positive z are the first side's, the ``n`` of most negative z
+    the second side's (B, or :data:`REST`).
 
-    * ``fightin``: :func:`fightin_words` (pooled prior) with ``frequency`` = count_a + count_b,
-      every term (for :func:`arabmedia.plot.keyness_figure`);
-    * ``fightin top``: its ``n`` highest and ``n`` lowest z (:func:`top_terms_each_side`, a
-      ``column`` naming each row's group first);
-    * ``G2 top``: :func:`log_likelihood` with Williams' correction, the ``n`` strongest terms
-      of each direction (a, then b) by G2, ``column`` first.
+    Columns (:data:`DISTINCTIVE_COLUMNS`): comparison, outlet (the side the term is
+    typical of), term (normalized), surface (the term in ``display`` forms, word by word,
+    e.g. :func:`arabmedia.text.display_forms`; the term itself without ``display``),
+    count_a, count_b (counts in the first and second side), z and log_ratio (signed,
+    positive for the first side), g2 (never negative), rank (1..n within comparison and
+    side, strongest first).  Rows by comparison, first side then second, rank.
+    Raises ValueError for fewer than two groups, a missing group label, a group without
+    counted tokens, and unknown names in ``pairs`` or ``order``.
     """
-    counts = group_term_counts(
-        tokens, groups, ngram_range=ngram_range, min_count=min_count, stop_words=stop_words
-    )
-    first, second = names
-    fightin = fightin_words(counts[first], counts[second])
-    fightin["frequency"] = fightin["count_a"] + fightin["count_b"]
-    fightin_top = top_terms_each_side(fightin, "z", n=n, names=names, column=column)
-    g2 = log_likelihood(counts[first], counts[second], williams=True)
-    g2_top = pd.concat(
-        [g2[g2["direction"] == side].head(n) for side in ("a", "b")], ignore_index=True
-    )
-    g2_top.insert(0, column, g2_top["direction"].map({"a": first, "b": second}))
-    return fightin, fightin_top, g2_top
+    if groups.isna().any():
+        raise ValueError(
+            f"distinctive_terms: {int(groups.isna().sum())} documents have no group label"
+        )
+    counts = group_term_counts(tokens, groups, ngram_range=ngram_range, stop_words=stop_words)
+    names = list(counts.columns)
+    if len(names) < 2:
+        raise ValueError(f"distinctive_terms: need at least two groups, have {names}")
+    if REST in names:
+        raise ValueError(f"distinctive_terms: {REST!r} names the pooled others; rename that group")
+    empty = [name for name in names if counts[name].sum() == 0]
+    if empty:
+        raise ValueError(
+            f"distinctive_terms: group(s) {empty} have no tokens left once punctuation and "
+            "stop words are dropped"
+        )
+    unknown = sorted({str(name) for pair in pairs for name in pair if name not in names})
+    if unknown:
+        raise ValueError(f"distinctive_terms: pairs name unknown groups {unknown}; have {names}")
+    same = [a for a, b in pairs if a == b]
+    if same:
+        raise ValueError(f"distinctive_terms: a pair compares {same[0]!r} with itself")
+    total = counts.sum(axis=1)
+    comparisons = [
+        _one_comparison(
+            f"{name} vs {REST}", (name, REST), counts[name], total - counts[name], n, min_count
+        )
+        for name in _comparison_order(groups, names, order)
+    ]
+    comparisons += [
+        _one_comparison(f"{a} vs {b}", (a, b), counts[a], counts[b], n, min_count) for a, b in pairs
+    ]
+    table = pd.concat(comparisons, ignore_index=True)
+    forms = display or {}
+    table["surface"] = display_terms(table["term"], forms)
+    return table[DISTINCTIVE_COLUMNS]

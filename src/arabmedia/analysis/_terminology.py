@@ -36,7 +36,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from arabmedia.analysis._periods import month_start, overlap_window, split_periods
+from arabmedia.analysis._periods import (
+    month_start,
+    overlap_window,
+    period_coverage,
+    split_periods,
+)
 from arabmedia.lexicons._terms import TermSets, term_sets_from_terms
 from arabmedia.stats._bootstrap import bootstrap_ratio
 from arabmedia.text._cache import article_tokens
@@ -430,17 +435,51 @@ def field_subsets(
 
 
 def period_subset(
-    articles: pd.DataFrame, outlet: str, field: str, break_date: str, settings
-) -> tuple[pd.DataFrame, pd.Series]:
-    """One outlet's articles with text in ``field``, split at ``break_date``, and their tokens.
+    articles: pd.DataFrame,
+    field: str,
+    break_date: str,
+    settings,
+    *,
+    outlets: Sequence[str] | None = None,
+    min_articles: int = 1,
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """The articles with text in ``field`` of every outlet that has such articles before
+    ``break_date`` and from it on, split at the date, and their tokens.
 
-    Returns (subset, tokens): the :func:`split_periods` table (column period, index 0..n-1)
-    of ``outlet``'s articles whose ``field`` is not empty, and the ``field`` tokens aligned
-    with it, for comparing an outlet with itself before and after an event.
+    For comparing each outlet with itself before and after an event.  ``outlets`` limits
+    the outlets looked at (default: all); ``min_articles`` is the fewest articles each side
+    needs (:func:`period_coverage`).  Returns (subset, tokens, coverage): the
+    :func:`split_periods` table (column period, index 0..n-1, articles in their order) of
+    the qualifying outlets' articles whose ``field`` is not empty, the ``field`` tokens
+    aligned with it, and :func:`period_coverage` of the outlets looked at, whose
+    ``compared`` column says which qualify and which do not.  Raises ValueError when a
+    listed outlet is not in ``articles`` or does not qualify, or when none qualifies.
     """
-    chosen = articles[(articles["outlet"] == outlet) & (articles[field] != "")]
+    if outlets is not None:
+        outlets = list(outlets)
+        absent = sorted(set(outlets) - set(articles["outlet"]))
+        if absent:
+            raise ValueError(f"period_subset: no articles of outlet(s) {absent}")
+        articles = articles[articles["outlet"].isin(outlets)]
+    coverage = period_coverage(articles, field, break_date, min_articles=min_articles)
+    failing = coverage[~coverage["compared"]]
+    described = "; ".join(
+        f"{row.outlet}: {row.before} before, {row.after} after" for row in coverage.itertuples()
+    )
+    if outlets is not None and len(failing):
+        raise ValueError(
+            f"period_subset: outlet(s) {failing['outlet'].tolist()} lack {field} texts on one "
+            f"side of {break_date} (at least {min_articles} needed; {described})"
+        )
+    if not coverage["compared"].any():
+        raise ValueError(
+            f"period_subset: no outlet has {field} texts both before and from {break_date} "
+            f"(at least {min_articles} each; {described})"
+        )
+    qualifying = coverage.loc[coverage["compared"], "outlet"]
+    chosen = articles[articles["outlet"].isin(qualifying) & (articles[field] != "")]
     subset = split_periods(chosen, break_date)
-    return subset, article_tokens(subset, [field], settings)
+    return subset, article_tokens(subset, [field], settings), coverage
 
 
 def compare_monthly_terms(

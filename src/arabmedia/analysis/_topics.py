@@ -557,15 +557,16 @@ def monthly_topic_prevalence(
 ) -> pd.DataFrame:
     """Mean topic proportion per calendar month (and ``group``, e.g. outlet), bootstrapped.
 
-    ``articles`` (doc_id, date, and ``group``) is aligned with ``doc_topic``.  Columns: the
-    compare contract of :func:`compare_topics` with by = [group,] month (month start dates).
+    ``articles`` (doc_id, date, and ``group``) is aligned with ``doc_topic``; undated
+    articles belong to no month and are left out.  Columns: the compare contract of
+    :func:`compare_topics` with by = [group,] month (month start dates).
     """
     data = articles.assign(month=articles["date"].dt.to_period("M").dt.to_timestamp())
     keep = ["doc_id", "month", *([group] if group else [])]
     by = [*([group] if group else []), "month"]
-    return compare_topics(
-        proportions_frame(doc_topic, data, keep=keep), by, n_boot=n_boot, seed=seed
-    )
+    proportions = proportions_frame(doc_topic, data, keep=keep)
+    dated = proportions["month"].notna()
+    return compare_topics(proportions[dated], by, n_boot=n_boot, seed=seed)
 
 
 def topic_change_at(
@@ -577,30 +578,52 @@ def topic_change_at(
     n_boot: int = 1000,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """Change in each topic's mean proportion from before ``event_date`` to from it on.
+    """Change in each topic's mean proportion from before ``event_date`` to from it on, per
+    outlet.
 
-    ``doc_topic`` rows align with ``articles``; the periods are those of
-    :func:`arabmedia.analysis.split_periods`, so articles without a date are left out.
-    Columns: those of :func:`compare_topic_change`, then label (``labels``' name) and
-    topic_label (:func:`topic_titles`).
+    ``doc_topic`` rows align with ``articles`` (doc_id, outlet, date); the periods are those
+    of :func:`arabmedia.analysis.split_periods`, so articles without a date are left out.
+    Each outlet's articles are compared on their own (:func:`arabmedia.analysis.per_group`);
+    an outlet with articles on one side only gets n = 0 and NaN on the other.  Columns:
+    outlet, those of :func:`compare_topic_change`, then label (``labels``' name) and
+    topic_label (:func:`topic_titles`); outlets sorted.
     """
-    from arabmedia.analysis._periods import period_labels, split_periods
+    from arabmedia.analysis._periods import per_group, period_labels, split_periods
 
     dated = articles["date"].notna().to_numpy()
     periods = split_periods(articles[dated], event_date)
-    proportions = proportions_frame(doc_topic[dated], periods, keep=["doc_id", "period"])
+    keep = ["doc_id", "outlet", "period"]
+    proportions = proportions_frame(doc_topic[dated], periods, keep=keep)
     before, after = period_labels(event_date)
-    change = compare_topic_change(proportions, "period", before, after, n_boot=n_boot, seed=seed)
+    change = per_group(
+        proportions,
+        lambda rows: compare_topic_change(rows, "period", before, after, n_boot=n_boot, seed=seed),
+    )
     change = change.merge(labels[["topic", "label"]], on="topic")
     change["topic_label"] = change["topic"].map(topic_titles(labels))
     return change
 
 
 def shared_months(articles: pd.DataFrame, group: str = "outlet") -> np.ndarray:
-    """Boolean mask of the articles dated in a calendar month that every ``group`` covers."""
+    """Boolean mask of the articles dated in a calendar month that every ``group`` covers.
+
+    Articles without a date are never in a shared month.  Raises ValueError naming each
+    group's first and last month when no month is covered by all groups, or when no
+    article has a group and a date.
+    """
     months = articles["date"].dt.to_period("M")
-    shared = set.intersection(*(set(m) for _, m in months.groupby(articles[group])))
-    return months.isin(shared).to_numpy()
+    dated = months.notna() & articles[group].notna()
+    covered = months[dated].groupby(articles.loc[dated, group], sort=True).agg(set)
+    if covered.empty:
+        raise ValueError(f"shared_months: no article has both a {group} and a date")
+    shared = set.intersection(*covered)
+    if not shared:
+        spans = "; ".join(f"{name}: {min(m)} to {max(m)}" for name, m in covered.items())
+        raise ValueError(
+            f"shared_months: no calendar month has articles of all {len(covered)} {group}s "
+            f"({spans})"
+        )
+    return (months.isin(shared) & dated).to_numpy()
 
 
 def outlet_topic_prevalence(

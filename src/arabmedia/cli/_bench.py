@@ -5,7 +5,7 @@ One run times, over the same texts: the naive per-article camel-tools loop
 process and in ``n_jobs`` processes, and ``re.findall(r"\\w+|[^\\w\\s]", text)`` per text,
 the floor any tokenizer has to pay.  The CLI wires this in as ``arabmedia bench``.
 
-:func:`run_scaling` replicates the Al Mayadeen corpus 1x, 2x, 4x and times each main
+:func:`run_scaling` replicates the ``almayadeen`` corpus 1x, 2x, 4x and times each main
 step (reading, dedup, tokenizing, term matching, frames, agency, topics) in a fresh
 process, with its peak memory (``arabmedia bench --scaling``).
 """
@@ -27,7 +27,7 @@ _BARE_REGEX = re.compile(r"\w+|[^\w\s]")
 
 
 def load_benchmark_texts(mirror: str | Path) -> list[str]:
-    """Al Mayadeen articles as ``title + "\\n" + full_text``, read ad hoc from the mirror.
+    """Articles of the ``almayadeen`` corpus as ``title + "\\n" + full_text``, read ad hoc.
 
     Reads ``almayadeen/articles_*.json`` then ``almayadeen/supplement/*.json`` under
     ``mirror``, in name order.  A record without a string ``full_text`` is skipped; the
@@ -37,7 +37,7 @@ def load_benchmark_texts(mirror: str | Path) -> list[str]:
     folder = Path(mirror) / "almayadeen"
     files = sorted(folder.glob("articles_*.json")) + sorted(folder.glob("supplement/*.json"))
     if not files:
-        raise FileNotFoundError(f"no Al Mayadeen JSON files under {folder}")
+        raise FileNotFoundError(f"no almayadeen JSON files under {folder}")
     texts, skipped = [], 0
     for path in files:
         try:
@@ -54,7 +54,7 @@ def load_benchmark_texts(mirror: str | Path) -> list[str]:
             title = record.get("title")
             texts.append((title if isinstance(title, str) else "") + "\n" + body)
     if skipped:
-        _LOG.warning("skipped %d Al Mayadeen records without a full_text string", skipped)
+        _LOG.warning("skipped %d almayadeen records without a full_text string", skipped)
     return texts
 
 
@@ -173,7 +173,7 @@ def _rss_mib(field: str) -> float:
 
 
 def _scaling_step(step: str, factor: int, root: str) -> dict:
-    """Prepare the input of ``step`` at ``factor`` x Al Mayadeen, then time the step alone.
+    """Prepare the input of ``step`` at ``factor`` x ``almayadeen``, then time the step alone.
 
     Runs in a fresh process so that its peak memory is the step's own; the input (article
     table, tokens) is built first and its resident size reported as ``input_mib``.
@@ -195,14 +195,16 @@ def _scaling_step(step: str, factor: int, root: str) -> dict:
     from arabmedia.text._segment import make_segmenter
 
     settings = load_settings(root)
-    mayadeen = load_articles(["almayadeen"], settings)
+    mayadeen = load_articles(settings)
+    mayadeen = mayadeen[mayadeen["corpus"] == "almayadeen"].reset_index(drop=True)
     articles = _replicate(mayadeen, factor)
     fields = ["title", "lead", "body"]
     run: Callable[[], object]
     if step == "read":
-        files = load_manifest(settings.manifest).corpus("almayadeen").files
-        paths = [f.local_path(settings.raw_dir) for f in files if f.path.endswith(".json")]
-        run = lambda: read_files(paths * factor, "almayadeen", corpus="almayadeen")  # noqa: E731
+        spec = load_manifest(settings.manifest).corpus("almayadeen")
+        paths = [f.local_path(settings.raw_dir) for f in spec.files if f.path.endswith(".json")]
+        options = {"corpus": "almayadeen", "outlet": spec.outlets[0]}
+        run = lambda: read_files(paths * factor, "almayadeen", **options)  # noqa: E731
     elif step == "dedup":
         undeduplicated = articles[list(ARTICLE_COLUMNS)]
         run = lambda: collapse_exact(undeduplicated)  # noqa: E731
@@ -268,7 +270,7 @@ def run_scaling(
     *,
     progress: bool = True,
 ):
-    """Time and peak memory of each step at each multiple of the Al Mayadeen corpus.
+    """Time and peak memory of each step at each multiple of the ``almayadeen`` corpus.
 
     Every (step, factor) runs in its own fresh process.  Returns a DataFrame with columns
     step, factor, articles, seconds, input_mib (resident size before the step), peak_mib

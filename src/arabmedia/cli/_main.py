@@ -12,7 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from arabmedia.config import Settings, load_settings
+from arabmedia.cli._notebooks import NotebookError
+from arabmedia.config import SETTINGS_FILE, Settings, load_settings
+from arabmedia.io import atomic_write_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -34,12 +36,19 @@ def _parameters(pairs: list[list[str]] | None) -> dict:
 
 def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     from arabmedia.corpus._manifest import AcquisitionError, acquire, load_manifest
+    from arabmedia.corpus._study import manifest_corpora
 
-    manifest = load_manifest(settings.manifest)
-    names = args.corpora or list(settings.corpora)
+    names = args.corpora or manifest_corpora(settings)
+    if not names:
+        print("fetch: the study names no manifest corpus; nothing to acquire")
+        return EXIT_OK
     try:
         report = acquire(
-            manifest, names, settings, download=not args.no_download, progress=not args.quiet
+            load_manifest(settings.manifest),
+            names,
+            settings,
+            download=not args.no_download,
+            progress=not args.quiet,
         )
     except AcquisitionError as error:
         raise CommandError(str(error)) from error
@@ -50,31 +59,50 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     from arabmedia.corpus._dedup import deduplicate
-    from arabmedia.corpus._loading import (
-        concat_results,
-        load_corpora,
-        read_files,
-        write_load_result,
-    )
+    from arabmedia.corpus._loading import read_files, write_load_result
+    from arabmedia.corpus._study import NothingLoadedError, load_study
 
-    targets = args.inputs or list(settings.corpora)
-    paths = [Path(t) for t in targets if Path(t).exists()]
-    names = [t for t in targets if not Path(t).exists()]
-    results = []
-    if names:
-        results.append(load_corpora(names, settings, outlets=settings.outlets))
-    if paths:
-        mapping = json.loads(args.mapping) if args.mapping else None
-        corpus = args.corpus or "user"
-        results.append(
-            read_files(paths, args.reader, corpus=corpus, outlet=args.outlet, mapping=mapping)
+    if args.inputs:
+        missing = [path for path in args.inputs if not Path(path).exists()]
+        if missing:
+            raise CommandError(f"file(s) not found: {', '.join(missing)}")
+        result = read_files(
+            args.inputs,
+            args.reader,
+            corpus=args.corpus or "user",
+            outlet=args.outlet,
+            mapping=json.loads(args.mapping) if args.mapping else None,
+            tz=args.timezone,
+            encoding=args.encoding,
+            date_format=args.date_format,
+            dayfirst=args.dayfirst,
+            record_path=args.record_path,
         )
-    result = concat_results(results)
+    else:
+        result = load_study(settings)
+    if result.articles.empty:
+        raise NothingLoadedError(result, settings)
     articles = deduplicate(
         result.articles, near=not args.no_near, disable_progress=True if args.quiet else None
     )
-    written = write_load_result(articles, result.rejects, Path(args.out))
-    print(f"{result.summary} ({len(articles)} unique rows) -> {', '.join(map(str, written))}")
+    written = write_load_result(articles, result.rejects, Path(args.out), result.problems)
+    unique = f"{len(articles)} after deduplication"
+    print(f"{result.summary} ({unique}) -> {', '.join(map(str, written))}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
+    from importlib.resources import files
+
+    folder = Path(args.folder)
+    target = folder / SETTINGS_FILE
+    if target.exists():
+        raise CommandError(f"{target} exists already; edit it, or choose another folder")
+    template = files("arabmedia.cli").joinpath("data/study_template.toml").read_text("utf-8")
+    (folder / "raw").mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, template)
+    print(f"new: wrote {target}; put your files under {folder / 'raw'}, edit [[corpus]], then")
+    print(f"     arabmedia run --study {folder}")
     return EXIT_OK
 
 
@@ -82,8 +110,7 @@ def cmd_tokenize(args: argparse.Namespace, settings: Settings) -> int:
     from arabmedia.corpus._articles import load_articles
     from arabmedia.text._cache import article_tokens
 
-    names = args.corpora or list(settings.corpora)
-    articles = load_articles(names, settings)
+    articles = load_articles(settings)
     tokens = article_tokens(
         articles, ("title", "lead", "body"), settings, n_jobs=args.jobs, progress=not args.quiet
     )
@@ -111,21 +138,21 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from arabmedia.cli._notebooks import peak_memory_mb, run_notebooks
+    from arabmedia.cli._notebooks import peak_memory_mb, run_study, series_folder
 
     start = time.perf_counter()
-    table = run_notebooks(
-        settings.root / "notebooks",
+    table, report = run_study(
+        settings,
+        Path(args.series) if args.series else series_folder(),
         select=args.notebooks,
         parameters=_parameters(args.parameter),
-        output_dir=Path(args.output_dir) if args.output_dir else None,
         progress=not args.quiet,
     )
     for row in table.itertuples():
         print(f"run: {row.notebook} {row.seconds:.1f} s")
     print(
         f"run: {len(table)} notebooks in {time.perf_counter() - start:.1f} s, "
-        f"peak memory {peak_memory_mb():.0f} MB"
+        f"peak memory {peak_memory_mb():.0f} MB; report: {report}"
     )
     return EXIT_OK
 
@@ -136,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--quiet", action="store_true", help="no progress bars")
+    common.add_argument(
+        "--study", help="study folder holding arabmedia.toml (default: the nearest one upward)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     fetch = sub.add_parser(
@@ -148,16 +178,29 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser(
         "load", parents=[common], help="corpora or files -> articles.parquet + rejects.csv"
     )
-    load.add_argument("inputs", nargs="*", help="corpus names or files (default: configured)")
+    load.add_argument("inputs", nargs="*", help="files (default: the study's corpora)")
     load.add_argument("--out", required=True, help="output folder")
     load.add_argument("--reader", default="generic", help="reader for files (default: generic)")
     load.add_argument("--outlet", help="outlet of the given files (never guessed)")
     load.add_argument("--corpus", help="corpus name for the given files")
     load.add_argument("--mapping", help='JSON column mapping, e.g. {"body": "text"}')
+    load.add_argument("--encoding", default="utf-8", help='codec, or "auto" (UTF-8 else cp1256)')
+    load.add_argument("--date-format", help='strptime format, e.g. "%%d/%%m/%%Y"')
+    load.add_argument("--dayfirst", action="store_true", help="numeric dates are day/month")
+    load.add_argument("--timezone", help="IANA zone of times without an offset")
+    load.add_argument("--record-path", help='record list inside a JSON object, e.g. "data.items"')
     load.add_argument("--no-near", action="store_true", help="skip near-duplicate clustering")
     load.set_defaults(func=cmd_load)
 
-    run = sub.add_parser("run", parents=[common], help="execute the notebooks in order (papermill)")
+    new = sub.add_parser("new", parents=[common], help="write a commented study template into DIR")
+    new.add_argument("folder", metavar="DIR", help="the study folder (created when missing)")
+    new.set_defaults(func=cmd_new)
+
+    run = sub.add_parser(
+        "run",
+        parents=[common],
+        help="execute the notebooks on the study; write notebooks, figures, tables, report.md",
+    )
     run.add_argument("notebooks", nargs="*", help="name prefixes, e.g. 00 02 (default: all)")
     run.add_argument(
         "-p",
@@ -167,13 +210,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("NAME", "VALUE"),
         help="notebook parameter (JSON value), e.g. -p show_text true",
     )
-    run.add_argument("--output-dir", help="write executed copies here instead of in place")
+    run.add_argument(
+        "--series", help="folder of the numbered notebooks (default: the repository's notebooks/)"
+    )
     run.set_defaults(func=cmd_run)
 
     tokenize = sub.add_parser(
-        "tokenize", parents=[common], help="corpora -> cached tokens (title, lead, body)"
+        "tokenize",
+        parents=[common],
+        help="study articles -> cached tokens",
     )
-    tokenize.add_argument("corpora", nargs="*", help="corpus names (default: configured)")
     tokenize.add_argument("--jobs", type=int, default=2, help="processes")
     tokenize.set_defaults(func=cmd_tokenize)
 
@@ -197,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args, load_settings())
-    except (CommandError, ValueError, FileNotFoundError) as error:
+        settings = load_settings(args.study) if args.study else load_settings()
+        return args.func(args, settings)
+    except (CommandError, NotebookError, ValueError, FileNotFoundError) as error:
         print(f"arabmedia {args.command}: error: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -8,20 +8,28 @@ and nbclient timing metadata.  What remains is byte-identical across runs.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import resource
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 
+from arabmedia.config import Settings
 from arabmedia.io import atomic_write_text
 
 KERNEL_NAME = "arabmedia"
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_[A-Za-z0-9_]+\.ipynb$")
 VOLATILE_NOTEBOOK_KEYS = ("start_time", "end_time", "duration", "exception")
+
+
+class NotebookError(RuntimeError):
+    """A notebook cell failed; the message names the notebook, the cell and the error."""
 
 
 def list_notebooks(folder: Path) -> list[Path]:
@@ -61,46 +69,109 @@ def execute_notebook(
     target = Path(target or source).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(tmp) / source.name
-        papermill.execute_notebook(
-            str(source),
-            str(executed),
-            parameters=parameters or None,
-            kernel_name=kernel_name,
-            cwd=str(source.parent),
-            progress_bar=progress,
-            request_save_on_cell_execute=False,
-        )
+        try:
+            papermill.execute_notebook(
+                str(source),
+                str(executed),
+                parameters=parameters or None,
+                kernel_name=kernel_name,
+                cwd=str(source.parent),
+                progress_bar=progress,
+                request_save_on_cell_execute=False,
+            )
+        except papermill.PapermillExecutionError as error:
+            raise NotebookError(
+                f"{source.name}, cell {error.exec_count}: {error.ename}: {error.evalue}"
+            ) from error
         nb = scrub_volatile_metadata(nbformat.read(executed, as_version=4))
     atomic_write_text(target, nbformat.writes(nb) + "\n")
     return target
 
 
+def series_folder() -> Path:
+    """The repository's ``notebooks/`` (the series every study runs), found from this package."""
+    folder = Path(__file__).resolve().parents[3] / "notebooks"
+    if not folder.is_dir() or not list_notebooks(folder):
+        raise FileNotFoundError(
+            f"no numbered notebooks in {folder} (an installed wheel has none): pass --series"
+        )
+    return folder
+
+
 def run_notebooks(
-    folder: Path,
+    source: Path,
+    target: Path,
     *,
     select: list[str] | None = None,
     parameters: dict | None = None,
-    output_dir: Path | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
-    """Execute the series in order; return one row per notebook (notebook, seconds).
+    """Execute the series in ``source`` in order into ``target``; one row per notebook
+    (notebook, seconds).
 
     ``select`` keeps notebooks whose name starts with one of the given prefixes
-    (e.g. ``["00", "02_terminology"]``); ``output_dir`` writes executed copies
-    there instead of updating the committed notebooks.
+    (e.g. ``["00", "02_terminology"]``). ``target`` may be ``source`` (in place).
     """
-    notebooks = list_notebooks(folder)
+    notebooks = list_notebooks(source)
     if select:
         notebooks = [p for p in notebooks if any(p.name.startswith(s) for s in select)]
         if not notebooks:
-            raise ValueError(f"no notebook in {folder} matches {select}")
+            raise ValueError(f"no notebook in {source} matches {select}")
     rows = []
     for path in notebooks:
         start = time.perf_counter()
-        target = Path(output_dir) / path.name if output_dir else path
-        execute_notebook(path, target, parameters, progress=progress)
+        execute_notebook(path, Path(target) / path.name, parameters, progress=progress)
         rows.append({"notebook": path.name, "seconds": round(time.perf_counter() - start, 1)})
     return pd.DataFrame(rows, columns=["notebook", "seconds"])
+
+
+@contextlib.contextmanager
+def _study_environment(root: Path) -> Iterator[None]:
+    """Point kernels started inside the block at the study (``ARABMEDIA_ROOT``)."""
+    before = os.environ.get("ARABMEDIA_ROOT")
+    os.environ["ARABMEDIA_ROOT"] = str(root)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("ARABMEDIA_ROOT")
+        else:
+            os.environ["ARABMEDIA_ROOT"] = before
+
+
+def run_study(
+    settings: Settings,
+    source: Path,
+    *,
+    select: list[str] | None = None,
+    parameters: dict | None = None,
+    progress: bool = True,
+) -> tuple[pd.DataFrame, Path]:
+    """Run the series on a study: check that its corpora load, execute the notebooks into
+    ``settings.notebooks_dir`` with the study as their root, then write ``report.md``.
+
+    After a full run (no ``select``), outputs in the figures and tables folders that the run
+    did not write are listed in the report as left from an earlier run. Returns (one row per
+    notebook, the report path). Raises
+    :class:`arabmedia.corpus.NothingLoadedError` before any notebook runs when no article loads.
+    """
+    from arabmedia.cli._report import write_report
+    from arabmedia.corpus._articles import load_articles
+
+    load_articles(settings)  # fails early, naming the rejects, when nothing loads
+    started = time.time()
+    with _study_environment(settings.root):
+        table = run_notebooks(
+            source,
+            settings.notebooks_dir,
+            select=select,
+            parameters=parameters,
+            progress=progress,
+        )
+    outputs = [*settings.figures_dir.glob("*.*"), *settings.tables_dir.glob("*.*")]
+    stale = [] if select else sorted(p for p in outputs if p.stat().st_mtime < started)
+    stale = [p for p in stale if p != settings.report and p.name != "README.md"]
+    return table, write_report(settings, stale)
 
 
 def peak_memory_mb() -> float:

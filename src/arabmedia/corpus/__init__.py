@@ -1,7 +1,8 @@
 """Corpus: from raw files to one article table, with nothing lost.
 
 The manifest (data/manifest.yml) says where each corpus file comes from and what it hashes
-to; the readers turn records into article rows or reject rows (read = loaded + rejected);
+to; the readers turn records into article rows or reject rows (read = loaded + rejected)
+and list the problems of kept rows (undated, repeated ids, re-encoded files);
 deduplication collapses exact copies and clusters near-duplicates; the overview counts
 articles per outlet and period.  Columns of the article table: :data:`ARTICLE_COLUMNS`.
 """
@@ -15,6 +16,7 @@ from arabmedia.corpus._dates import (
     UNKNOWN_WHEN,
     When,
     parse_arabic_date,
+    parse_date,
     parse_timestamp,
 )
 from arabmedia.corpus._dedup import (
@@ -35,6 +37,7 @@ from arabmedia.corpus._labels import (
 )
 from arabmedia.corpus._loading import (
     concat_results,
+    expand_globs,
     load_corpora,
     read_corpus,
     read_files,
@@ -80,11 +83,26 @@ from arabmedia.corpus._readers import (
 from arabmedia.corpus._schema import (
     ARTICLE_COLUMNS,
     BEIRUT,
+    CP1256_MIN_ARABIC_SHARE,
     NO_OUTLET,
+    PROBLEM_COLUMNS,
+    PROBLEMS,
+    READER_OPTIONS,
     REJECT_COLUMNS,
     LoadResult,
     Reader,
     RecordError,
+)
+from arabmedia.corpus._study import (
+    NothingLoadedError,
+    compared_articles,
+    compared_fields,
+    corpus_summary,
+    load_study,
+    manifest_corpora,
+    outlet_summary,
+    problem_summary,
+    study_outlets,
 )
 
 __all__ = [
@@ -95,6 +113,7 @@ __all__ = [
     "ARTICLE_COLUMNS",
     "BEIRUT",
     "CHUNK_BYTES",
+    "CP1256_MIN_ARABIC_SHARE",
     "DEFAULT_MIN_WORDS",
     "DOWNLOAD_TIMEOUT_SECONDS",
     "FIGNEWS_LANGUAGES",
@@ -105,9 +124,12 @@ __all__ = [
     "MANIFEST_VERSION",
     "MIRROR_SUMS_COLUMNS",
     "NO_OUTLET",
+    "PROBLEMS",
+    "PROBLEM_COLUMNS",
     "PROGRESS_MIN_ROWS",
     "RAW_URL_TEMPLATE",
     "READERS",
+    "READER_OPTIONS",
     "REJECT_COLUMNS",
     "TEXT_SCOPES",
     "UNKNOWN_REPOSITORY",
@@ -119,6 +141,7 @@ __all__ = [
     "LoadResult",
     "Manifest",
     "ManifestError",
+    "NothingLoadedError",
     "Reader",
     "RecordError",
     "When",
@@ -128,24 +151,34 @@ __all__ = [
     "canonical_url",
     "check_mirror_sums",
     "collapse_exact",
+    "compared_articles",
+    "compared_fields",
     "concat_results",
+    "corpus_summary",
     "coverage_gaps",
     "deduplicate",
     "duplicate_summary",
+    "expand_globs",
     "fignews_labels",
     "length_summary",
     "load_articles",
     "load_corpora",
     "load_manifest",
+    "load_study",
+    "manifest_corpora",
     "near_duplicate_clusters",
     "normalize_for_matching",
+    "outlet_summary",
     "parse_arabic_date",
+    "parse_date",
     "parse_timestamp",
+    "problem_summary",
     "read_corpus",
     "read_files",
     "read_sha256sums",
     "reject_summary",
     "sha256_file",
+    "study_outlets",
     "verify",
     "weekly_counts",
     "word_counts",

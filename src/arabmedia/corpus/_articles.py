@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from arabmedia._fingerprint import code_fingerprint
 from arabmedia.config import Settings
-from arabmedia.corpus._loading import load_corpora
+from arabmedia.corpus._loading import expand_globs
+from arabmedia.corpus._study import NothingLoadedError, load_study
 from arabmedia.io import atomic_path
 
 ARTICLE_CACHE_FORMAT = "articles-v1"
@@ -27,39 +28,48 @@ def _reading_code_fingerprint() -> str:
     return code_fingerprint(modules, ARTICLE_LIBRARIES)
 
 
-def _article_cache_key(names: Sequence[str], settings: Settings, near: bool) -> str:
-    """sha256 over the corpus names, their files (manifest sha256, size, mtime), the
-    outlets mapping, ``near`` and the fingerprint of the reading and dedup code."""
+def _article_cache_key(settings: Settings, near: bool) -> str:
+    """sha256 over the study's corpus entries, their files (manifest sha256 and outlets,
+    or the matched paths; size, mtime), ``near`` and the fingerprint of the reading and
+    dedup code."""
     from arabmedia.corpus._manifest import load_manifest
 
-    manifest = load_manifest(settings.manifest)
     digest = hashlib.sha256(ARTICLE_CACHE_FORMAT.encode())
-    digest.update(repr((list(names), sorted(settings.outlets.items()), near)).encode())
-    for name in names:
-        for entry in manifest.corpus(name).files:
-            stat = entry.local_path(settings.raw_dir).stat()
-            digest.update(f"{entry.path}|{entry.sha256}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    digest.update(repr((settings.corpora, near)).encode())
+    manifest = None
+    for entry in settings.corpora:
+        if entry.from_manifest:
+            manifest = manifest or load_manifest(settings.manifest)
+            spec = manifest.corpus(entry.name)
+            digest.update(repr(spec.outlets).encode())
+            files = [(f.path, f.sha256, f.local_path(settings.raw_dir)) for f in spec.files]
+        else:
+            files = [(str(p), "", p) for p in expand_globs(entry.files, settings.root)]
+        for name, sha256, path in files:
+            stat = path.stat()
+            digest.update(f"{name}|{sha256}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     digest.update(_reading_code_fingerprint().encode())
     return digest.hexdigest()
 
 
-def load_articles(names: Iterable[str], settings: Settings, *, near: bool = False) -> pd.DataFrame:
-    """The deduplicated article table of manifest corpora, cached in ``settings.cache_dir``.
+def load_articles(settings: Settings, *, near: bool = False) -> pd.DataFrame:
+    """The study's deduplicated article table, cached in ``settings.cache_dir``.
 
-    :func:`load_corpora` (with ``settings.outlets``) followed by
-    :func:`arabmedia.corpus.deduplicate`; index 0..n-1 in the dedup step's stable order.
-    Columns: :data:`ARTICLE_COLUMNS` plus the dedup columns.  The Parquet cache is keyed
-    by the raw files, the settings that matter and this code, so it is never stale;
-    rejected records are not kept here (use :func:`load_corpora` to see them).
+    :func:`arabmedia.corpus.load_study` followed by :func:`arabmedia.corpus.deduplicate`;
+    index 0..n-1 in the dedup step's stable order. Columns: :data:`ARTICLE_COLUMNS` plus
+    the dedup columns. The Parquet cache is keyed by the raw files, the study's corpus
+    entries and this code, so it is never stale; rejected records are not kept here (use
+    :func:`load_study` to see them). Raises :class:`NothingLoadedError` when no record loads.
     """
     from arabmedia.corpus._dedup import deduplicate
 
-    names = list(names)
-    key = _article_cache_key(names, settings, near)
+    key = _article_cache_key(settings, near)
     path = Path(settings.cache_dir) / "articles" / f"{key}.parquet"
     if path.exists():
         return pd.read_parquet(path)
-    result = load_corpora(names, settings, outlets=settings.outlets)
+    result = load_study(settings)
+    if result.articles.empty:
+        raise NothingLoadedError(result, settings)
     articles = deduplicate(result.articles, near=near, disable_progress=True)
     articles = articles.reset_index(drop=True)
     with atomic_path(path) as tmp:

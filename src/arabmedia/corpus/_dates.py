@@ -1,4 +1,5 @@
-"""Publication dates: ISO timestamps with or without offsets, and Arabic month names."""
+"""Publication dates: ISO timestamps with or without offsets, strptime formats, numeric
+day/month/year dates and Arabic month names."""
 
 from __future__ import annotations
 
@@ -129,6 +130,81 @@ def parse_arabic_date(text: str) -> date | None:
         return date(years.pop(), months.pop(), days.pop())
     except ValueError:
         return None
+
+
+_NUMERIC_DATE = re.compile(
+    r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:(?:\s+|T|,\s*)(\d{1,2}:\d{2}(?::\d{2})?))?"
+)
+# strptime directives that carry a time of day (a format without them gives day precision).
+_TIME_DIRECTIVES = re.compile(r"%[HIMSXcfp]")
+
+
+def _strptime_when(text: str, date_format: str, naive_tz: str | None) -> When:
+    moment = datetime.strptime(text, date_format)
+    if not _TIME_DIRECTIVES.search(date_format):
+        return _day(moment.date())
+    return parse_timestamp(moment.isoformat(), naive_tz=naive_tz)
+
+
+def _numeric_when(text: str, dayfirst: bool, naive_tz: str | None) -> When | None:
+    """``Y/M/D``, or ``D/M/Y`` (``dayfirst``) / ``M/D/Y``, with ``/``, ``.`` or ``-`` and an
+    optional ``H:MM[:SS]``; None when ``text`` is not such a date or names no real day."""
+    match = _NUMERIC_DATE.fullmatch(text.translate(_ARABIC_FOLD))
+    if not match:
+        return None
+    first, second, third, clock = match.groups()
+    if len(first) == 4:
+        year, month, day = first, second, third
+    elif len(third) == 4:
+        year, (day, month) = third, ((first, second) if dayfirst else (second, first))
+    else:
+        return None  # no four-digit year: too ambiguous to guess
+    try:
+        calendar_day = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    if clock is None:
+        return _day(calendar_day)
+    return parse_timestamp(f"{calendar_day.isoformat()}T{clock.zfill(5)}", naive_tz=naive_tz)
+
+
+def parse_date(
+    value: str,
+    *,
+    date_format: str | None = None,
+    dayfirst: bool = False,
+    naive_tz: str | None = None,
+) -> When:
+    """Parse a publication date written in any of the layouts news files use.
+
+    Tried in this order, the first that fits wins: ``date_format`` (a strptime format,
+    when given); ISO 8601 (:func:`parse_timestamp`); numeric dates with a four-digit year
+    (``2013/04/03``, and ``03/04/2013`` read day first when ``dayfirst`` else month
+    first, each with an optional ``H:MM[:SS]``); written-out dates with Arabic
+    (Egyptian يناير... and Levantine كانون الثاني...) or English month names
+    (:func:`parse_arabic_date`, day precision).  Offset-less times are in ``naive_tz``
+    as in :func:`parse_timestamp`.  Raises ValueError naming what was tried.
+    """
+    text = value.strip()
+    if date_format:
+        try:
+            return _strptime_when(text, date_format, naive_tz)
+        except ValueError:
+            pass
+    try:
+        return parse_timestamp(text, naive_tz=naive_tz)
+    except ValueError:
+        pass
+    when = _numeric_when(text, dayfirst, naive_tz)
+    if when is not None:
+        return when
+    day = parse_arabic_date(text)
+    if day is not None:
+        return _day(day)
+    tried = [f"date_format {date_format!r}"] if date_format else []
+    order = "day first" if dayfirst else "month first (pass dayfirst=True for day first)"
+    tried += ["ISO 8601", f"numeric day/month/year read {order}", "Arabic month names"]
+    raise ValueError(f"unparseable date {value!r}: not {', not '.join(tried)}")
 
 
 def _required_when(record: Mapping[str, Any], names: Sequence[str], **zones: str | None) -> When:

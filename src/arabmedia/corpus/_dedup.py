@@ -384,7 +384,8 @@ def _shingle_sets(texts: pa.Array, shingle: int, min_words: int) -> dict[int, np
     multipliers = _mix64(np.arange(1, shingle + 1, dtype=np.uint64)) | np.uint64(1)
     # gram_hashes[k] combines words k .. k+shingle-1 of the flattened word sequence.
     gram_hashes = np.zeros(len(word_hashes), dtype=np.uint64)
-    for offset in range(shingle):
+    # Offsets past the end of a short table (fewer words in all than ``shingle``) add nothing.
+    for offset in range(min(shingle, len(word_hashes))):
         gram_hashes[: len(word_hashes) - offset] += word_hashes[offset:] * multipliers[offset]
     sets = {}
     for position in np.flatnonzero(counts >= min_words).tolist():

@@ -23,14 +23,14 @@ from arabmedia.corpus._dates import (
     When,
     _day,
     _required_when,
-    parse_arabic_date,
-    parse_timestamp,
+    parse_date,
 )
 from arabmedia.corpus._schema import (
     _DERIVED_COLUMNS,
     _INVISIBLE_CONTROLS,
     ARTICLE_COLUMNS,
     BEIRUT,
+    READER_OPTIONS,
     Reader,
     RecordError,
     _as_text,
@@ -45,7 +45,7 @@ from arabmedia.corpus._schema import (
     _Unreadable,
 )
 
-# Al Mayadeen "posttype" class → kind.  Unlisted post types become "article".
+# "almayadeen" reader: "posttype" class → kind.  Unlisted post types become "article".
 ALMAYADEEN_KINDS = MappingProxyType(
     {
         "أخبار": "article",
@@ -65,7 +65,7 @@ ALMAYADEEN_KINDS = MappingProxyType(
         "إنفوغراف": "infographic",
     }
 )
-# Al Jazeera listing "type" → kind ("post" is the site's article page type).
+# "aljazeera" reader: listing "type" → kind ("post" is the site's article page type).
 ALJAZEERA_KINDS = MappingProxyType(
     {"post": "article", "liveblog": "liveblog", "video": "video", "episode": "episode"}
 )
@@ -79,57 +79,107 @@ _FIGNEWS_KEY = ("Batch", "Source Language", "ID", "Type")
 # ---------------------------------------------------------------- file record sources
 
 
-def _json_error(error: json.JSONDecodeError, utf8_problem: str | None) -> str:
+def _json_error(error: json.JSONDecodeError, decode_problem: str | None) -> str:
     reason = f"invalid JSON at line {error.lineno} column {error.colno} (char {error.pos}): "
     reason += error.msg
-    return f"{reason}; file also has {utf8_problem}" if utf8_problem else reason
+    return f"{reason}; file also has {decode_problem}" if decode_problem else reason
 
 
 _TOO_DEEP = "JSON nested too deeply to read"
+# How deep and how many list-holding keys a "set record_path" hint lists.
+_HINT_DEPTH, _HINT_KEYS = 4, 12
 
 
-def _json_list_records(path: Path, _options: _Options) -> _FileRecords:
-    text, problem = _decode(path.read_bytes())
+def _list_paths(data: Mapping[str, Any], prefix: str = "", depth: int = 1) -> list[str]:
+    """Dotted paths (sorted, to _HINT_DEPTH levels) of the lists inside a JSON object."""
+    paths = []
+    for key in sorted(data, key=str):
+        value, path = data[key], f"{prefix}{key}"
+        if isinstance(value, list):
+            paths.append(f"{path!r} ({len(value)} items)")
+        elif isinstance(value, dict) and depth < _HINT_DEPTH:
+            paths += _list_paths(value, f"{path}.", depth + 1)
+    return paths
+
+
+def _record_list(data: Any, record_path: str | None) -> list:
+    """The list of records in parsed JSON: the top level, or the value at ``record_path``."""
+    if record_path:
+        parts = record_path.split(".")
+        for depth, key in enumerate(parts):
+            if not isinstance(data, dict) or key not in data:
+                where = ".".join(parts[:depth]) or "the top level"
+                found = (
+                    f"keys there: {', '.join(map(repr, sorted(data, key=str)))}"
+                    if isinstance(data, dict)
+                    else f"a {type(data).__name__} is there"
+                )
+                reason = f"record_path {record_path!r}: no key {key!r} at {where} ({found})"
+                raise RecordError(reason)
+            data = data[key]
+    if isinstance(data, list):
+        return data
+    where = f"at record_path {record_path!r}" if record_path else "at the top level"
+    reason = f"expected a JSON list of records {where}, found {type(data).__name__}"
+    if isinstance(data, dict):
+        lists = _list_paths(data)
+        if lists:
+            more = f" and {len(lists) - _HINT_KEYS} more" if len(lists) > _HINT_KEYS else ""
+            reason += f"; keys holding lists: {', '.join(lists[:_HINT_KEYS])}{more}"
+            reason += " (set record_path, dotted, relative to this object)"
+        else:
+            reason += " holding no list"
+    raise RecordError(reason)
+
+
+def _object_keys(records: list[tuple[int, Any]]) -> frozenset[str] | None:
+    """Keys of the JSON objects among ``records``; None when there is none."""
+    objects = [raw for _, raw in records if isinstance(raw, Mapping)]
+    return frozenset(key for raw in objects for key in raw) if objects else None
+
+
+def _json_list_records(path: Path, options: _Options) -> _FileRecords:
+    decoded = _decode(path.read_bytes(), options.encoding)
     try:
-        data = json.loads(text)
+        data = json.loads(decoded.text)
     except json.JSONDecodeError as error:
-        raise RecordError(_json_error(error, problem)) from error
+        raise RecordError(_json_error(error, decoded.problem)) from error
     except RecursionError as error:
         raise RecordError(_TOO_DEEP) from error
-    if not isinstance(data, list):
-        raise RecordError(f"expected a JSON list of records, found {type(data).__name__}")
-    return _FileRecords(enumerate(data), problem)
+    records = list(enumerate(_record_list(data, options.record_path)))
+    return _FileRecords(records, decoded.problem, _object_keys(records), decoded.encoding)
 
 
-def _jsonl_records(path: Path, _options: _Options) -> _FileRecords:
-    text, problem = _decode(path.read_bytes())
+def _jsonl_records(path: Path, options: _Options) -> _FileRecords:
+    decoded = _decode(path.read_bytes(), options.encoding)
     records = []
-    for number, line in enumerate(text.split("\n")):
+    for number, line in enumerate(decoded.text.split("\n")):
         if not line.strip():
             continue
         try:
             records.append((number, json.loads(line)))
         except json.JSONDecodeError as error:
-            records.append((number, _Unreadable(_json_error(error, problem))))
+            records.append((number, _Unreadable(_json_error(error, decoded.problem))))
         except RecursionError:
             records.append((number, _Unreadable(_TOO_DEEP)))
-    return _FileRecords(records, problem)
+    return _FileRecords(records, decoded.problem, _object_keys(records), decoded.encoding)
 
 
-def _csv_records(path: Path, _options: _Options) -> _FileRecords:
-    text, problem = _decode(path.read_bytes())
+def _csv_records(path: Path, options: _Options) -> _FileRecords:
+    decoded = _decode(path.read_bytes(), options.encoding)
     try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        table = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as error:
         raise RecordError(f"unreadable CSV: {error}") from error
     except pd.errors.EmptyDataError:
-        return _FileRecords([], problem)
-    return _FileRecords(enumerate(table.to_dict("records")), problem)
+        return _FileRecords([], decoded.problem, None, decoded.encoding)
+    records = list(enumerate(table.to_dict("records")))
+    return _FileRecords(records, decoded.problem, frozenset(table.columns), decoded.encoding)
 
 
 def _parquet_records(path: Path, _options: _Options) -> _FileRecords:
     table = pd.read_parquet(path)
-    return _FileRecords(enumerate(table.to_dict("records")), None)
+    return _FileRecords(enumerate(table.to_dict("records")), None, frozenset(table.columns))
 
 
 def _generic_records(path: Path, options: _Options) -> _FileRecords:
@@ -145,26 +195,27 @@ def _generic_records(path: Path, options: _Options) -> _FileRecords:
     return by_suffix[suffix](path, options)
 
 
-def _whole_text_record(path: Path, _options: _Options) -> _FileRecords:
-    text, problem = _decode(path.read_bytes())
-    return _FileRecords([(0, text)], problem)
+def _whole_text_record(path: Path, options: _Options) -> _FileRecords:
+    decoded = _decode(path.read_bytes(), options.encoding)
+    return _FileRecords([(0, decoded.text)], decoded.problem, None, decoded.encoding)
 
 
 def _whole_bytes_record(path: Path, _options: _Options) -> _FileRecords:
     return _FileRecords([(0, path.read_bytes())], None)
 
 
-def _fignews_table_records(path: Path, _options: _Options) -> _FileRecords:
+def _fignews_table_records(path: Path, options: _Options) -> _FileRecords:
     if path.suffix.lower() == ".xlsx":
         try:
             table = pd.read_excel(path, dtype=str).fillna("")
         except (zipfile.BadZipFile, InvalidFileException) as error:
             raise RecordError(f"unreadable Excel file: {error}") from error
-        problem = None
+        problem, encoding = None, None
     else:
-        text, problem = _decode(path.read_bytes())
+        decoded = _decode(path.read_bytes(), options.encoding)
+        problem, encoding = decoded.problem, decoded.encoding
         table = pd.read_csv(
-            io.StringIO(text),
+            io.StringIO(decoded.text),
             sep="\t",
             quoting=csv.QUOTE_NONE,
             dtype=str,
@@ -173,7 +224,8 @@ def _fignews_table_records(path: Path, _options: _Options) -> _FileRecords:
     missing = [c for c in (*_FIGNEWS_KEY, "Text", "Arabic MT") if c not in table.columns]
     if missing:
         raise RecordError(f"missing columns {missing} in FIGNEWS text table")
-    return _FileRecords(enumerate(table.to_dict("records")), problem)
+    records = list(enumerate(table.to_dict("records")))
+    return _FileRecords(records, problem, frozenset(table.columns), encoding)
 
 
 # ---------------------------------------------------------------- per-source fields
@@ -219,7 +271,8 @@ def _cut_page_furniture(body: str, keywords: str) -> str:
 
 
 def _almayadeen_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
-    """Al Mayadeen monthly files and the supplement scrapes.
+    """The "almayadeen" format: monthly files and the supplement scrapes (no outlet field:
+    the outlet comes from ``outlet=`` or the manifest's single listed outlet).
 
     ``published_time`` carries +02:00/+03:00; the supplement's offset-less times (e.g.
     ``2023-12-30T21:59:00.0000000``) are UTC (checked: the 195 of them also in the main
@@ -250,7 +303,6 @@ def _almayadeen_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
         keywords = _keywords(record.get("keywords"))
         return {
             "doc_id": doc_id,
-            "outlet": "Al Mayadeen",
             **when._asdict(),
             "title": _as_text(record.get("title"), "title"),
             "lead": _as_text(record.get("description"), "description"),
@@ -267,9 +319,10 @@ def _almayadeen_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
 
 
 def _aljazeera_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
-    """Al Jazeera listing rows: headline + excerpt (no body), day-precision dates.
+    """The "aljazeera" listing format: headline + excerpt (no body), day-precision dates.
 
-    The file ``id`` repeats across files, so the id is a hash of the link.
+    The file ``id`` repeats across files, so the id is a hash of the link.  No outlet
+    field: the outlet comes from ``outlet=`` or the manifest's single listed outlet.
     """
     record = _require_object(raw)
     link = _as_text(record.get("link"), "link").strip()
@@ -280,7 +333,6 @@ def _aljazeera_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
         kind = _as_text(record.get("type"), "type").strip().lower()
         return {
             "doc_id": doc_id,
-            "outlet": "Al Jazeera",
             **_required_when(record, ("date",))._asdict(),
             "title": _as_text(record.get("title"), "title"),
             "lead": _as_text(record.get("excerpt"), "excerpt"),
@@ -316,27 +368,35 @@ def _fignews_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
     }
 
 
-def _armpro_when(value: str) -> When:
-    """ArMPro page dates come in many layouts; unreadable ones give an undated row."""
+def _optional_when(ctx: _Context, field: str, value: str, **options: Any) -> When:
+    """The date in an optional date field, parsed by :func:`parse_date` with ``options``.
+
+    An empty value gives an undated row; an unparseable one an undated row plus an
+    "unparseable date" problem naming the field, the value and what was tried.
+    """
+    if not value.strip():
+        return UNKNOWN_WHEN
     try:
-        return parse_timestamp(value)
-    except (ValueError, OverflowError):
-        day = parse_arabic_date(value)
-        return _day(day) if day else UNKNOWN_WHEN
+        return parse_date(value, **options)
+    except (ValueError, OverflowError) as error:
+        ctx.note(field, value, "unparseable date", f"kept with no date: {error}")
+        return UNKNOWN_WHEN
 
 
 def _armpro_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
-    """ArMPro paragraphs; a paragraph without a readable date is kept with date NaT."""
+    """ArMPro paragraphs; page dates come in many layouts, an unreadable one gives an
+    undated row and a problem row."""
     record = _require_object(raw)
     paragraph_id = _as_text(record.get("paragraph_id"), "paragraph_id").strip()
     if not paragraph_id:
         raise RecordError("missing required field paragraph_id")
     doc_id = f"{ctx.options.corpus}:{paragraph_id}"
     try:
+        page_date = _as_text(record.get("page_date"), "page_date")
         return {
             "doc_id": doc_id,
             "outlet": _as_text(record.get("page_domain"), "page_domain"),
-            **_armpro_when(_as_text(record.get("page_date"), "page_date"))._asdict(),
+            **_optional_when(ctx, "page_date", page_date)._asdict(),
             "title": _as_text(record.get("page_title"), "page_title"),
             "body": _as_text(record.get("paragraph"), "paragraph"),
             "url": _as_text(record.get("page_url"), "page_url"),
@@ -392,7 +452,8 @@ def _html_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
     The body's first paragraph is dropped when it repeats the title (the page heading).
     The outlet is the page's site name; trafilatura's fallback to the host name is not
     taken as one (the record is rejected unless ``outlet=...`` is given).  Dates are day
-    precision (trafilatura reports the day only).
+    precision (trafilatura reports the day only); an unparseable one gives an undated row
+    and a problem row.
     """
     import trafilatura
 
@@ -407,12 +468,7 @@ def _html_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
         paragraphs = paragraphs[1:]
     sitename = meta.get("sitename") or ""
     hostname = (meta.get("hostname") or "").removeprefix("www.")
-    when = UNKNOWN_WHEN
-    if meta.get("date"):
-        try:
-            when = parse_timestamp(meta["date"], naive_tz=ctx.options.tz)
-        except (ValueError, OverflowError) as error:
-            raise RecordError(f"unparseable date {meta['date']!r} in page metadata") from error
+    when = _optional_when(ctx, "date", meta.get("date") or "", naive_tz=ctx.options.tz)
     return {
         "doc_id": doc_id,
         "outlet": "" if sitename.removeprefix("www.") == hostname else sitename,
@@ -431,8 +487,9 @@ def _html_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
 def _generic_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
     """A record of a researcher's file, through the column mapping.
 
-    ``published`` is parsed as ISO 8601 (offset-less values in ``tz`` when given); an
-    empty one gives an undated row, an unparseable one a reject.
+    ``published`` is parsed by :func:`parse_date` with the ``date_format``, ``dayfirst``
+    and ``tz`` options (offset-less values in ``tz`` when given); an empty one gives an
+    undated row, an unparseable one an undated row plus an "unparseable date" problem.
     """
     record = _require_object(raw)
     readable = set(ARTICLE_COLUMNS) - _DERIVED_COLUMNS
@@ -451,9 +508,17 @@ def _generic_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
             if column not in {"doc_id", "published", "keywords"}
         }
         when = UNKNOWN_WHEN
-        if "published" in mapping and _as_text(values["published"], mapping["published"]):
-            zones = {"naive_tz": ctx.options.tz}
-            when = _required_when(record, (mapping["published"],), **zones)
+        if "published" in mapping:
+            source = mapping["published"]
+            options = ctx.options
+            when = _optional_when(
+                ctx,
+                source,
+                _as_text(values["published"], source),
+                date_format=options.date_format,
+                dayfirst=options.dayfirst,
+                naive_tz=options.tz,
+            )
         fields["keywords"] = _keywords(values.get("keywords"))
         return {
             **fields,
@@ -465,22 +530,31 @@ def _generic_fields(raw: Any, ctx: _Context) -> dict[str, Any]:
         raise RecordError(str(error), doc_id) from error
 
 
+_TEXT_FILE = frozenset({"encoding"})
+_JSON_FILE = frozenset({"encoding", "record_path"})
 READERS: Mapping[str, Reader] = MappingProxyType(
     {
         "almayadeen": Reader(
-            ("articles_*.json", "supplement/*.json"), _json_list_records, _almayadeen_fields
+            ("articles_*.json", "supplement/*.json"),
+            _json_list_records,
+            _almayadeen_fields,
+            _JSON_FILE,
         ),
-        "aljazeera": Reader(("*.json",), _json_list_records, _aljazeera_fields),
+        "aljazeera": Reader(("*.json",), _json_list_records, _aljazeera_fields, _JSON_FILE),
         "fignews2024": Reader(
             ("camel/FIGNEWS-2024-TEXT-*.tsv", "zhaw/annotated_propanda.xlsx"),
             _fignews_table_records,
             _fignews_fields,
+            _TEXT_FILE,
         ),
-        "armpro": Reader(("V2/span/*.jsonl",), _jsonl_records, _armpro_fields),
-        "seed_text": Reader(("*.txt",), _whole_text_record, _seed_text_fields),
-        "html": Reader(("*.html", "*.htm"), _whole_bytes_record, _html_fields),
+        "armpro": Reader(("V2/span/*.jsonl",), _jsonl_records, _armpro_fields, _TEXT_FILE),
+        "seed_text": Reader(("*.txt",), _whole_text_record, _seed_text_fields, _TEXT_FILE),
+        "html": Reader(("*.html", "*.htm"), _whole_bytes_record, _html_fields, frozenset({"tz"})),
         "generic": Reader(
-            ("*.json", "*.jsonl", "*.csv", "*.parquet"), _generic_records, _generic_fields
+            ("*.json", "*.jsonl", "*.csv", "*.parquet"),
+            _generic_records,
+            _generic_fields,
+            frozenset(READER_OPTIONS),
         ),
     }
 )

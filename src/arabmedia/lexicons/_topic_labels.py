@@ -103,9 +103,14 @@ def load_topic_labels(
     ``vocabulary`` is the model's term list in column order (``TopicCorpus.terms``); the
     matching entry must carry its :func:`vocabulary_fingerprint`, else a LexiconError naming
     the file, the entry and the reason.  The whole file is validated; a model without an
-    entry gets ``{}``.  ``path`` defaults to :data:`TOPIC_LABELS_FILE` in the study folder.
+    entry gets ``{}``.  ``path`` defaults to :data:`TOPIC_LABELS_FILE` in the study folder
+    (a study without that file has no names yet: ``{}``).
     """
-    path = Path(path) if path else find_root() / TOPIC_LABELS_FILE
+    if path is None:
+        path = find_root() / TOPIC_LABELS_FILE
+        if not path.exists():
+            return {}  # a study whose topics nobody has named yet
+    path = Path(path)
     key = (corpus, kind, int(k), int(seed))
     for number, entry in enumerate(_read_entries(path), start=1):
         if entry.model_key != key:

@@ -1,10 +1,15 @@
-"""Plots: one paper style, the chart types the notebooks use, byte-identical exports."""
+"""Plots: one paper style, the chart types the notebooks use, byte-identical exports.
+
+Colours: build one mapping per study with ``outlet_colors(study_outlets)`` and pass it as
+``colors`` to every figure.  Grouped figures take 2 to 20 groups (small multiples beyond
+``MAX_OVERLAID_GROUPS``); codes are shown as words (``human_label``); ``export_figure``
+refuses a figure whose text reaches outside it.
+"""
 
 from arabmedia.plot._charts import (
     bar_counts,
     dot_plot_ci,
     facet_time_series,
-    keyness_plot,
     metric_panels,
     term_panels,
     time_series,
@@ -19,18 +24,18 @@ from arabmedia.plot._export import (
 )
 from arabmedia.plot._figures import (
     AGENCY_CAVEAT,
+    DISTINCTIVE_TERMS_COLUMNS,
     ZERO_LINE,
     actor_types_figure,
     agency_shares_figure,
     bar_figure,
     choice_shares_figure,
+    distinctive_terms_figure,
     dot_plot_figure,
-    fightin_words_figure,
     frame_change_figure,
     frame_prevalence_figure,
     frame_series_figure,
     k_diagnostics_figure,
-    keyness_figure,
     macro_f1_figure,
     monthly_figure,
     scare_quotes_figure,
@@ -48,14 +53,17 @@ from arabmedia.plot._paper import (
 )
 from arabmedia.plot._style import (
     COLUMN_WIDTHS,
+    CONTEXT_COLOR,
+    EXTRA_PALETTE,
     FIGURE_FORMATS,
-    FIXED_OUTLET_COLORS,
     GAP_COLOR,
+    HUMAN_LABELS,
+    MAX_OVERLAID_GROUPS,
     NEUTRAL_COLOR,
     PALETTE,
     figure_size,
+    human_label,
     outlet_colors,
-    outlet_key,
     paper_style,
     use_paper_style,
 )
@@ -63,10 +71,14 @@ from arabmedia.plot._style import (
 __all__ = [
     "AGENCY_CAVEAT",
     "COLUMN_WIDTHS",
+    "CONTEXT_COLOR",
+    "DISTINCTIVE_TERMS_COLUMNS",
+    "EXTRA_PALETTE",
     "FIGURE_FORMATS",
     "FIGURE_INDEX_COLUMNS",
-    "FIXED_OUTLET_COLORS",
     "GAP_COLOR",
+    "HUMAN_LABELS",
+    "MAX_OVERLAID_GROUPS",
     "NEUTRAL_COLOR",
     "PALETTE",
     "PAPER_FIGURE_FIELDS",
@@ -76,6 +88,7 @@ __all__ = [
     "bar_counts",
     "bar_figure",
     "choice_shares_figure",
+    "distinctive_terms_figure",
     "dot_plot_ci",
     "dot_plot_figure",
     "export_figure",
@@ -84,21 +97,18 @@ __all__ = [
     "export_table",
     "export_tables",
     "facet_time_series",
-    "fightin_words_figure",
     "figure_index_markdown",
     "figure_size",
     "frame_change_figure",
     "frame_prevalence_figure",
     "frame_series_figure",
+    "human_label",
     "k_diagnostics_figure",
-    "keyness_figure",
-    "keyness_plot",
     "load_paper_figures",
     "macro_f1_figure",
     "metric_panels",
     "monthly_figure",
     "outlet_colors",
-    "outlet_key",
     "paper_figure_file",
     "paper_style",
     "scare_quotes_figure",

@@ -1,25 +1,45 @@
-"""The chart types the notebooks use; each takes a tidy DataFrame and returns a Figure."""
+"""The chart types the notebooks use; each takes a tidy DataFrame and returns a Figure.
+
+Grouped charts (dots with intervals, lines over time, bars) draw up to
+:data:`MAX_OVERLAID_GROUPS` groups in one panel (dodged dots or bars, coloured lines, a
+legend) and more as small multiples: one labelled panel per group (or per item), so a
+study of 9 to 20 outlets never depends on telling 20 colours apart.  Groups are coloured
+by ``colors`` ({group: colour}, e.g. a study's :func:`outlet_colors` of all its outlets,
+used as is and in its order) or, when absent, by :func:`outlet_colors` of the sorted
+groups.  Codes shown in ticks, legends and titles go through :func:`human_label`.
+Grouped charts return ``(fig, axes)``: the list of data axes (one for a single panel).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from arabmedia.plot._style import (
     COLUMN_WIDTHS,
+    CONTEXT_COLOR,
     GAP_COLOR,
+    MAX_OVERLAID_GROUPS,
     NEUTRAL_COLOR,
     PALETTE,
     figure_size,
+    human_label,
     outlet_colors,
     use_paper_style,
 )
+
+#: Average width of a character of the style's small type (7 pt DejaVu Sans), in inches;
+#: used to choose legend columns and to wrap panel titles before the layout is drawn.
+_CHAR_WIDTH = 4.3 / 72
 
 
 def _require_columns(df: pd.DataFrame, function: str, **columns: str | None) -> None:
@@ -68,11 +88,27 @@ def _new_axes(size: tuple[float, float]) -> tuple[Figure, Axes]:
     return fig, fig.add_subplot()
 
 
-def _category_size(n_rows: int, legend_entries: int) -> tuple[float, float]:
-    """One-column size with about 0.22 in per category row, plus room for a legend below."""
+def _row_height(n_groups: int) -> float:
+    """Height in inches of one category row holding ``n_groups`` dodged dots or bars."""
+    return max(0.22, 0.08 * n_groups)
+
+
+def _legend_columns(labels: Sequence[str], width: float) -> int:
+    """Legend columns that fit ``labels`` side by side in ``width`` inches (at most 3)."""
+    if not labels:
+        return 1
+    per_entry = (max(len(label) for label in labels) + 5) * _CHAR_WIDTH
+    return max(1, min(len(labels), 3, int(width // per_entry)))
+
+
+def _category_size(n_rows: int, n_groups: int, legend_labels: Sequence[str]) -> tuple[float, float]:
+    """One-column size with a row height for ``n_groups`` per category, plus a legend below."""
     width, height = figure_size(1)
-    legend = 0.3 + 0.15 * math.ceil(legend_entries / 3) if legend_entries else 0.0
-    return width, max(height, 0.6 + 0.22 * n_rows) + legend
+    legend = 0.0
+    if legend_labels:
+        rows = math.ceil(len(legend_labels) / _legend_columns(legend_labels, width))
+        legend = 0.3 + 0.15 * rows
+    return width, max(height, 0.6 + _row_height(n_groups) * n_rows) + legend
 
 
 def _group_offsets(n_groups: int, spread: float) -> np.ndarray:
@@ -82,12 +118,169 @@ def _group_offsets(n_groups: int, spread: float) -> np.ndarray:
     return np.linspace(-spread / 2, spread / 2, n_groups)
 
 
-def _group_colors(df: pd.DataFrame, group: str | None) -> dict[object, str]:
-    """Colour per group value (outlet colours), or the neutral colour for ungrouped data."""
+def _pick_colors(
+    names: Sequence[str], colors: Mapping[str, str] | None, function: str, what: str
+) -> dict[str, str]:
+    """Colour of each of ``names``: from ``colors`` in its order when given (every name must
+    have one), else :func:`outlet_colors` of the names in the order given."""
+    if colors is None:
+        return outlet_colors(names)
+    missing = [name for name in names if name not in colors]
+    if missing:
+        raise ValueError(
+            f"{function}: colors has no colour for {what} {missing}; it has {list(colors)}"
+        )
+    shown = set(names)
+    return {name: color for name, color in colors.items() if name in shown}
+
+
+def _group_colors(
+    df: pd.DataFrame, group: str | None, colors: Mapping[str, str] | None, function: str
+) -> dict[object, str]:
+    """Colour per value of ``group`` (see :func:`_pick_colors`; sorted values when
+    ``colors`` is absent), or the neutral colour for ungrouped data."""
     if group is None:
         return {None: NEUTRAL_COLOR}
     names = sorted(df[group].astype(str).unique())
-    return outlet_colors(names)
+    return _pick_colors(names, colors, function, f"{group!r} value(s)")
+
+
+def _add_legend(fig: Figure, ax: Axes, title: str | None) -> None:
+    """Put the legend of ``ax`` below the plot, outside it, so it never hides data."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        title=None if title is None else human_label(title),
+        loc="outside lower center",
+        ncols=_legend_columns(labels, fig.get_figwidth()),
+    )
+
+
+def _panel_grid(
+    n_panels: int,
+    ncols: int,
+    panel_height: float,
+    *,
+    sharex: bool = False,
+    sharey: bool = False,
+    width: float = COLUMN_WIDTHS[2],
+) -> tuple[Figure, list[Axes]]:
+    """A figure ``width`` inches wide with ``n_panels`` axes in rows of ``ncols``; spare axes
+    hidden, and x tick labels shown on every panel with no visible panel below it."""
+    ncols = max(1, min(ncols, n_panels))
+    nrows = math.ceil(n_panels / ncols)
+    fig = Figure(figsize=(width, 0.6 + panel_height * nrows))
+    FigureCanvasAgg(fig)
+    grid = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex, sharey=sharey)
+    axes = list(grid.ravel())
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    for number, ax in enumerate(axes[:n_panels]):
+        if number + ncols >= n_panels:
+            ax.xaxis.set_tick_params(labelbottom=True)
+    return fig, axes[:n_panels]
+
+
+def _panel_title(ax: Axes, text: object, ncols: int, width: float = COLUMN_WIDTHS[2]) -> None:
+    """Title a small panel with ``text`` in words, wrapped to the panel's width."""
+    chars = max(8, int(width / ncols / _CHAR_WIDTH) - 2)
+    ax.set_title(textwrap.fill(human_label(text), chars), fontsize=7)
+
+
+def _texts_to_fit(fig: Figure) -> list:
+    """The axis labels and titles of ``fig`` whose width the layout does not bound."""
+    texts = [text for ax in fig.axes for text in (ax.xaxis.label, ax.title)]
+    texts += [getattr(fig, name, None) for name in ("_suptitle", "_supxlabel")]
+    return [text for text in texts if text is not None and text.get_visible() and text.get_text()]
+
+
+def _fit_text(fig: Figure) -> Figure:
+    """Wrap axis labels and titles wider than the room the figure leaves them, in place.
+
+    A centred label may reach half its width to either side of its centre, so its room is
+    twice the distance from its centre to the nearer figure edge; a label wider than that
+    (e.g. an x label under an axes pushed right by long category names) is broken into
+    lines, and the layout drawn again.  Returns ``fig``.
+    """
+    for _ in range(3):
+        fig.draw_without_rendering()
+        width = fig.bbox.width
+        changed = False
+        for text in _texts_to_fit(fig):
+            box = text.get_window_extent()
+            centre = (box.x0 + box.x1) / 2
+            room = 2 * min(centre, width - centre) - 4
+            if box.width > room and room > 0:
+                words = " ".join(text.get_text().split())
+                chars = max(8, int(len(words) * room / box.width))
+                wrapped = textwrap.fill(words, chars)
+                if wrapped != text.get_text():
+                    text.set_text(wrapped)
+                    changed = True
+        if not changed:
+            break
+    return fig
+
+
+def _set_labels(
+    fig: Figure,
+    axes: Sequence[Axes],
+    *,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    title_size: float | None = None,
+) -> None:
+    """Label a chart: on its one axes, or once for the whole figure for small multiples.
+
+    None leaves a label as it is; ``title_size`` is the title's font size (default: style).
+    """
+    title_font = {} if title_size is None else {"fontsize": title_size}
+    if len(axes) == 1:
+        (ax,) = axes
+        if xlabel is not None:
+            ax.set_xlabel(xlabel)
+        if ylabel is not None:
+            ax.set_ylabel(ylabel)
+        if title is not None:
+            ax.set_title(title, **title_font)
+        return
+    if xlabel is not None:
+        fig.supxlabel(xlabel, fontsize="medium")
+    if ylabel is not None:
+        fig.supylabel(ylabel, fontsize="medium")
+    if title is not None:
+        fig.suptitle(title, **title_font)
+
+
+def _validate_intervals(df: pd.DataFrame, function: str, value: str, low: str, high: str):
+    """The numeric copy of ``df``, or an error naming rows whose value is outside its interval."""
+    data = df.assign(**{col: pd.to_numeric(df[col]) for col in (value, low, high)})
+    outside = data.index[(data[low] > data[value]) | (data[value] > data[high])]
+    if len(outside):
+        raise ValueError(
+            f"{function}: {value!r} must lie between {low!r} and {high!r}; "
+            f"rows {outside[:5].tolist()} do not"
+        )
+    return data
+
+
+def _errorbar(ax: Axes, part: pd.DataFrame, y, value: str, low: str, high: str, **style):
+    """Dots at ``part[value]`` with horizontal interval lines from ``low`` to ``high``."""
+    estimate = part[value].to_numpy(dtype=float)
+    ax.errorbar(
+        estimate,
+        y,
+        xerr=[
+            estimate - part[low].to_numpy(dtype=float),
+            part[high].to_numpy(dtype=float) - estimate,
+        ],
+        fmt="o",
+        elinewidth=1.0,
+        capsize=0,
+        **style,
+    )
 
 
 def dot_plot_ci(
@@ -97,67 +290,79 @@ def dot_plot_ci(
     low: str,
     high: str,
     group: str | None = None,
-) -> tuple[Figure, Axes]:
+    *,
+    colors: Mapping[str, str] | None = None,
+) -> tuple[Figure, list[Axes]]:
     """Horizontal dot plot of estimates with confidence intervals, one row per category.
 
     ``df`` has one row per category (and group): ``label`` the category shown on
-    the y axis (Arabic allowed, e.g. a term like "شهداء"), ``value`` the estimate,
-    ``low`` and ``high`` the interval bounds (finite, ``low <= value <= high``),
-    and optionally ``group`` (e.g. the outlet) whose values get outlet colours and
-    sit side by side within a row.  Categories appear top to bottom in order of
-    first appearance in ``df``; groups in sorted order.  Returns ``(fig, ax)``.
+    the y axis (Arabic allowed, e.g. a term like "شهداء"; codes shown as words),
+    ``value`` the estimate, ``low`` and ``high`` the interval bounds (finite,
+    ``low <= value <= high``), and optionally ``group`` (e.g. the outlet) coloured by
+    ``colors``.  Up to :data:`MAX_OVERLAID_GROUPS` groups sit side by side within a
+    row (legend below); more groups get one panel per category with the groups on
+    its y axis (shared x axis), so every estimate keeps a readable label.  Categories
+    appear in order of first appearance in ``df``; groups in ``colors`` order (sorted
+    when ``colors`` is absent).  Returns ``(fig, axes)``.
     """
     function = "dot_plot_ci"
     _require_columns(df, function, label=label, value=value, low=low, high=high, group=group)
     _require_finite(df, function, value, low, high)
     _require_keys(df, function, label, group)
-    data = df.assign(**{col: pd.to_numeric(df[col]) for col in (value, low, high)})
-    outside = data.index[(data[low] > data[value]) | (data[value] > data[high])]
-    if len(outside):
-        raise ValueError(
-            f"{function}: {value!r} must lie between {low!r} and {high!r}; "
-            f"rows {outside[:5].tolist()} do not"
-        )
+    data = _validate_intervals(df, function, value, low, high)
     categories = list(pd.unique(data[label]))
-    row_of = {category: row for row, category in enumerate(categories)}
-    colors = _group_colors(data, group)
-    offsets = _group_offsets(len(colors), spread=0.5)
+    palette = _group_colors(data, group, colors, function)
     with use_paper_style():
-        fig, ax = _new_axes(_category_size(len(categories), 0 if group is None else len(colors)))
-        for offset, (name, color) in zip(offsets, colors.items(), strict=True):
-            part = data if group is None else data[data[group].astype(str) == name]
-            estimate = part[value].to_numpy(dtype=float)
-            ax.errorbar(
-                estimate,
-                part[label].map(row_of).to_numpy(dtype=float) + offset,
-                xerr=[estimate - part[low].to_numpy(), part[high].to_numpy() - estimate],
-                fmt="o",
-                color=color,
-                ecolor=color,
-                elinewidth=1.0,
-                capsize=0,
-                label=name,
-            )
-        _finish_category_axes(fig, ax, categories, value, group)
-    return fig, ax
+        if len(palette) > MAX_OVERLAID_GROUPS:
+            fig, axes = _dot_panels(data, label, value, low, high, group, categories, palette)
+        else:
+            legend = [] if group is None else [human_label(name) for name in palette]
+            fig, ax = _new_axes(_category_size(len(categories), len(palette), legend))
+            row_of = {category: row for row, category in enumerate(categories)}
+            offsets = _group_offsets(len(palette), spread=0.5 if len(palette) <= 2 else 0.7)
+            for offset, (name, color) in zip(offsets, palette.items(), strict=True):
+                part = data if group is None else data[data[group].astype(str) == name]
+                rows = part[label].map(row_of).to_numpy(dtype=float) + offset
+                _errorbar(
+                    ax, part, rows, value, low, high, color=color, ecolor=color,
+                    label=human_label(name),
+                )  # fmt: skip
+            _finish_category_axes(fig, ax, categories, value, group)
+            axes = [ax]
+        _fit_text(fig)
+    return fig, axes
+
+
+def _dot_panels(data, label, value, low, high, group, categories, palette):
+    """Small multiples of a dot plot: a panel per category, the groups on its y axis."""
+    ncols = min(len(categories), 4)
+    fig, axes = _panel_grid(
+        len(categories), ncols, 0.45 + 0.13 * len(palette), sharex=True, sharey=True
+    )
+    row_of = {name: row for row, name in enumerate(palette)}
+    for ax, category in zip(axes, categories, strict=True):
+        part = data[data[label] == category]
+        names = part[group].astype(str)
+        for name, color in palette.items():
+            chosen = part[names == name]
+            _errorbar(ax, chosen, [row_of[name]] * len(chosen), value, low, high, color=color)
+        ax.set_yticks(range(len(palette)), [human_label(name) for name in palette])
+        ax.set_ylim(len(palette) - 0.5, -0.5)
+        ax.grid(axis="x")
+        _panel_title(ax, category, ncols)
+    return fig, axes
 
 
 def _finish_category_axes(
     fig: Figure, ax: Axes, categories: list, xlabel: str, group: str | None
 ) -> None:
-    """Categories top to bottom on the y axis, x grid, legend for grouped plots."""
-    ax.set_yticks(range(len(categories)), [str(name) for name in categories])
+    """Categories (in words) top to bottom on the y axis, x grid, legend for grouped plots."""
+    ax.set_yticks(range(len(categories)), [human_label(name) for name in categories])
     ax.set_ylim(len(categories) - 0.5, -0.5)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(human_label(xlabel))
     ax.grid(axis="x")
     if group is not None:
         _add_legend(fig, ax, title=group)
-
-
-def _add_legend(fig: Figure, ax: Axes, title: str) -> None:
-    """Put the legend of ``ax`` below the plot, outside it, so it never hides data."""
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, title=title, loc="outside lower center", ncols=min(len(labels), 3))
 
 
 def _period_runs(starts: Sequence[pd.Timestamp], step: pd.DateOffset) -> list[tuple]:
@@ -171,6 +376,55 @@ def _period_runs(starts: Sequence[pd.Timestamp], step: pd.DateOffset) -> list[tu
     return spans
 
 
+def _series_parts(data, date, group, names, step, freq, function) -> dict[str, pd.DataFrame]:
+    """Each group's rows indexed by date; on a frequency grid (missing periods as NaN) when
+    ``step`` is given, after checking that every date falls on it."""
+    parts = {}
+    for name in names:
+        part = data[data[group].astype(str) == name].set_index(date).sort_index()
+        if step is not None:
+            grid = pd.date_range(part.index[0], part.index[-1], freq=step)
+            off_grid = part.index.difference(grid)
+            if len(off_grid):
+                raise ValueError(
+                    f"{function}: group {name!r} has date {off_grid[0].date()} that is not "
+                    f"on the frequency {freq!r}"
+                )
+            part = part.reindex(grid)
+        parts[name] = part
+    return parts
+
+
+def _draw_series(ax: Axes, part: pd.DataFrame, value, low, high, color, label) -> None:
+    """One group's line with markers, and its interval band when ``low`` is given."""
+    ax.plot(
+        part.index, part[value].to_numpy(dtype=float), marker="o", markersize=2.5,
+        color=color, label=label,
+    )  # fmt: skip
+    if low is not None:
+        ax.fill_between(
+            part.index,
+            part[low].to_numpy(dtype=float),
+            part[high].to_numpy(dtype=float),
+            color=color,
+            alpha=0.2,
+            linewidth=0,
+        )
+
+
+def _shade_gaps(ax: Axes, data: pd.DataFrame, date: str, step) -> bool:
+    """Grey the periods where no group has data; True if there was any."""
+    observed = pd.DatetimeIndex(data[date].unique())
+    everything = pd.date_range(observed.min(), observed.max(), freq=step)
+    spans = _period_runs(everything.difference(observed), step)
+    for number, (start, end) in enumerate(spans):
+        ax.axvspan(
+            start, end, color=GAP_COLOR, linewidth=0, zorder=0,
+            label="no data" if number == 0 else None,
+        )  # fmt: skip
+    return bool(spans)
+
+
 def time_series(
     df: pd.DataFrame,
     date: str,
@@ -181,18 +435,22 @@ def time_series(
     *,
     freq: str | None = None,
     shade_gaps: bool = False,
-) -> tuple[Figure, Axes]:
+    colors: Mapping[str, str] | None = None,
+) -> tuple[Figure, list[Axes]]:
     """Line per group (outlet) over time, with optional confidence bands and shaded gaps.
 
     ``df`` has one row per group and period: ``date`` the period start (anything
     :func:`pandas.to_datetime` reads), ``value`` the number plotted, ``group`` the
-    outlet (outlet colours, legend in sorted order), and optionally ``low`` and
-    ``high`` (both or neither) bounding a shaded interval band.  ``freq`` is the
-    series' pandas frequency (``"MS"`` month starts, ``"W-MON"`` weeks starting on
-    Monday): when given, every date must fall on it, a period missing inside a
-    group's range breaks that group's line instead of being bridged, and
-    ``shade_gaps=True`` greys the periods where no group has data (a pause in the
-    corpora, not a zero).  One-column figure; returns ``(fig, ax)``.
+    outlet (coloured by ``colors``), and optionally ``low`` and ``high`` (both or
+    neither) bounding a shaded interval band.  ``freq`` is the series' pandas
+    frequency (``"MS"`` month starts, ``"W-MON"`` weeks starting on Monday): when
+    given, every date must fall on it, a period missing inside a group's range breaks
+    that group's line instead of being bridged, and ``shade_gaps=True`` greys the
+    periods where no group has data (a pause in the corpora, not a zero).  Up to
+    :data:`MAX_OVERLAID_GROUPS` groups: one one-column panel, a line per group and a
+    legend in ``colors`` order (sorted when absent).  More groups: one panel per group
+    (shared axes, two-column figure), its line highlighted and the other groups' lines
+    in light grey behind it.  Returns ``(fig, axes)``.
     """
     function = "time_series"
     _require_columns(df, function, date=date, value=value, group=group, low=low, high=high)
@@ -209,55 +467,48 @@ def time_series(
     data = df.assign(**{date: dates}, **{col: pd.to_numeric(df[col]) for col in numeric})
     _require_keys(data, function, group, date)
     step = None if freq is None else pd.tseries.frequencies.to_offset(freq)
-    colors = _group_colors(data, group)
+    palette = _group_colors(data, group, colors, function)
+    parts = _series_parts(data, date, group, palette, step, freq, function)
     with use_paper_style():
-        fig, ax = _new_axes(figure_size(1))
-        for name, color in colors.items():
-            part = data[data[group].astype(str) == name].set_index(date).sort_index()
-            if step is not None:
-                grid = pd.date_range(part.index[0], part.index[-1], freq=step)
-                off_grid = part.index.difference(grid)
-                if len(off_grid):
-                    raise ValueError(
-                        f"{function}: group {name!r} has date {off_grid[0].date()} that is not "
-                        f"on the frequency {freq!r}"
-                    )
-                part = part.reindex(grid)
-            ax.plot(
-                part.index,
-                part[value].to_numpy(dtype=float),
-                marker="o",
-                markersize=2.5,
-                color=color,
-                label=name,
-            )
-            if low is not None:
-                ax.fill_between(
-                    part.index,
-                    part[low].to_numpy(dtype=float),
-                    part[high].to_numpy(dtype=float),
-                    color=color,
-                    alpha=0.2,
-                    linewidth=0,
-                )
-        if shade_gaps:
-            observed = pd.DatetimeIndex(data[date].unique())
-            everything = pd.date_range(observed.min(), observed.max(), freq=step)
-            for number, (start, end) in enumerate(
-                _period_runs(everything.difference(observed), step)
-            ):
-                ax.axvspan(
-                    start,
-                    end,
-                    color=GAP_COLOR,
-                    linewidth=0,
-                    zorder=0,
-                    label="no data" if number == 0 else None,
-                )
-        ax.set_ylabel(value)
-        ax.grid(axis="y")
-        _add_legend(fig, ax, title=group)
-    return fig, ax
+        if len(palette) <= MAX_OVERLAID_GROUPS:
+            width, height = figure_size(1)
+            names = [human_label(name) for name in palette]
+            legend_rows = math.ceil(len(names) / _legend_columns(names, width))
+            fig, ax = _new_axes((width, height + 0.2 * (legend_rows - 1)))
+            for name, color in palette.items():
+                _draw_series(ax, parts[name], value, low, high, color, human_label(name))
+            if shade_gaps:
+                _shade_gaps(ax, data, date, step)
+            ax.set_ylabel(human_label(value))
+            ax.grid(axis="y")
+            _add_legend(fig, ax, title=group)
+            axes = [ax]
+        else:
+            ncols = 4
+            fig, axes = _panel_grid(len(palette), ncols, 1.1, sharex=True, sharey=True)
+            for ax, (name, color) in zip(axes, palette.items(), strict=True):
+                for other, part in parts.items():
+                    if other != name:
+                        ax.plot(part.index, part[value], color=CONTEXT_COLOR, linewidth=0.6)
+                _draw_series(ax, parts[name], value, low, high, color, human_label(name))
+                gaps = shade_gaps and _shade_gaps(ax, data, date, step)
+                _few_date_ticks(ax)
+                ax.grid(axis="y")
+                _panel_title(ax, name, ncols)
+            if gaps:
+                no_data = Patch(color=GAP_COLOR, label="no data")
+                fig.legend(handles=[no_data], loc="outside lower center")
+            fig.supylabel(human_label(value), fontsize="medium")
+        _fit_text(fig)
+    return fig, axes
+
+
+def _few_date_ticks(ax: Axes) -> None:
+    """At most four concise date ticks on the x axis of a narrow panel, so labels never touch."""
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=4)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.tick_params(axis="x", labelsize=6)
 
 
 def bar_counts(
@@ -267,15 +518,19 @@ def bar_counts(
     group: str | None = None,
     *,
     signed: bool = False,
-) -> tuple[Figure, Axes]:
+    colors: Mapping[str, str] | None = None,
+) -> tuple[Figure, list[Axes]]:
     """Horizontal bars of counts per category, side by side per group when given.
 
     ``df`` has one row per category (and group): ``category`` the label on the
-    y axis (Arabic allowed), ``count`` a finite non-negative number (any finite
-    number with ``signed=True``, e.g. keyness scores of two sides, drawn from a zero
-    line), and optionally ``group`` (e.g. the outlet, outlet colours, legend in
-    sorted order).  A missing category–group pair draws no bar.  Categories appear
-    top to bottom in order of first appearance in ``df``.  Returns ``(fig, ax)``.
+    y axis (Arabic allowed; codes shown as words), ``count`` a finite non-negative
+    number (any finite number with ``signed=True``, e.g. keyness scores of two sides,
+    drawn from a zero line), and optionally ``group`` (e.g. the outlet, coloured by
+    ``colors``).  A missing category–group pair draws no bar.  Up to
+    :data:`MAX_OVERLAID_GROUPS` groups share one panel (legend below, in ``colors``
+    order); more groups get one panel each (titled by the group, shared x axis) with
+    that group's categories.  Categories appear top to bottom in order of first
+    appearance in ``df``.  Returns ``(fig, axes)``.
     """
     function = "bar_counts"
     _require_columns(df, function, category=category, count=count, group=group)
@@ -288,113 +543,53 @@ def bar_counts(
             f"{function}: column {count!r} is negative in rows {negative[:5].tolist()}"
         )
     categories = list(pd.unique(data[category]))
-    row_of = {name: row for row, name in enumerate(categories)}
-    colors = _group_colors(data, group)
-    bar_height = 0.8 / len(colors)
-    offsets = _group_offsets(len(colors), spread=0.8 - bar_height)
+    palette = _group_colors(data, group, colors, function)
     with use_paper_style():
-        fig, ax = _new_axes(_category_size(len(categories), 0 if group is None else len(colors)))
-        for offset, (name, color) in zip(offsets, colors.items(), strict=True):
-            part = data if group is None else data[data[group].astype(str) == name]
-            ax.barh(
-                part[category].map(row_of).to_numpy(dtype=float) + offset,
-                part[count].to_numpy(dtype=float),
-                height=bar_height,
-                color=color,
-                label=name,
-            )
+        if len(palette) > MAX_OVERLAID_GROUPS:
+            fig, axes = _bar_panels(data, category, count, group, palette, signed)
+        else:
+            legend = [] if group is None else [human_label(name) for name in palette]
+            fig, ax = _new_axes(_category_size(len(categories), len(palette), legend))
+            row_of = {name: row for row, name in enumerate(categories)}
+            bar_height = 0.8 / len(palette)
+            offsets = _group_offsets(len(palette), spread=0.8 - bar_height)
+            for offset, (name, color) in zip(offsets, palette.items(), strict=True):
+                part = data if group is None else data[data[group].astype(str) == name]
+                ax.barh(
+                    part[category].map(row_of).to_numpy(dtype=float) + offset,
+                    part[count].to_numpy(dtype=float),
+                    height=bar_height,
+                    color=color,
+                    label=human_label(name),
+                )
+            if signed:
+                ax.axvline(0, color="0.3", linewidth=0.8)
+            _finish_category_axes(fig, ax, categories, count, group)
+            axes = [ax]
+        _fit_text(fig)
+    return fig, axes
+
+
+def _bar_panels(data, category, count, group, palette, signed):
+    """Small multiples of a bar chart: a panel per group with that group's categories
+    (labelled on the first panel of a row only when every group has the same ones)."""
+    names = data[group].astype(str)
+    most = int(names.value_counts().max())
+    per_group = {tuple(data.loc[names == name, category]) for name in palette}
+    shared = len(per_group) == 1  # every group has the same categories: label them once
+    ncols = min(len(palette), 4 if shared else 3)
+    fig, axes = _panel_grid(len(palette), ncols, 0.45 + 0.14 * most, sharex=True, sharey=shared)
+    for ax, (name, color) in zip(axes, palette.items(), strict=True):
+        part = data[names == name]
+        rows = np.arange(len(part))
+        ax.barh(rows, part[count].to_numpy(dtype=float), height=0.7, color=color)
+        ax.set_yticks(rows, [human_label(label) for label in part[category]])
+        ax.set_ylim(most - 0.5, -0.5)
+        ax.grid(axis="x")
         if signed:
             ax.axvline(0, color="0.3", linewidth=0.8)
-        _finish_category_axes(fig, ax, categories, count, group)
-    return fig, ax
-
-
-def keyness_plot(
-    df: pd.DataFrame,
-    term: str,
-    frequency: str,
-    score: str,
-    *,
-    names: tuple[str, str],
-    n_labels: int = 10,
-) -> tuple[Figure, Axes]:
-    """Distinctive terms: ``score`` (e.g. Fightin' Words z) against ``frequency`` (log x).
-
-    ``df`` has one row per term: ``term`` (Arabic allowed, drawn as a label), ``frequency``
-    (positive count in both corpora together) and ``score`` (positive: typical of
-    ``names[0]``, negative: of ``names[1]``).  All terms are grey dots; the ``n_labels``
-    highest and lowest scores are coloured with the two names' outlet colours and
-    labelled.  Two-column figure; returns ``(fig, ax)``.
-    """
-    function = "keyness_plot"
-    _require_columns(df, function, term=term, frequency=frequency, score=score)
-    _require_finite(df, function, frequency, score)
-    if len(names) != 2 or names[0] == names[1]:
-        raise ValueError(f"{function}: names must be two different corpus names, got {names!r}")
-    data = df.assign(**{col: pd.to_numeric(df[col]) for col in (frequency, score)})
-    if (data[frequency] <= 0).any():
-        raise ValueError(f"{function}: column {frequency!r} must be positive (log axis)")
-    ordered = data.sort_values([score, term], ascending=[False, True], kind="stable")
-    colors = outlet_colors(names)
-    sides = {names[0]: ordered.head(n_labels), names[1]: ordered.iloc[::-1].head(n_labels)}
-    with use_paper_style():
-        fig, ax = _new_axes(figure_size(2, aspect=0.5))
-        ax.scatter(data[frequency], data[score], s=3, color=GAP_COLOR, linewidths=0)
-        for name, part in sides.items():
-            ax.scatter(part[frequency], part[score], s=8, color=colors[name], label=name)
-        ax.set_xscale("log")
-        ax.axhline(0, color=NEUTRAL_COLOR, linewidth=0.5)
-        ax.set_xlabel(frequency)
-        ax.set_ylabel(score)
-        ax.grid(axis="y")
-        _add_legend(fig, ax, title="typical of")
-        fig.canvas.draw()  # settle the layout so that label extents are final
-        placed: list = []
-        for name, part in sides.items():
-            points = zip(part[term], part[frequency], part[score], strict=True)
-            for label, x, y in points:
-                _place_label(fig, ax, str(label), (x, y), colors[name], placed)
-    return fig, ax
-
-
-#: Offsets (points) tried in turn for a point label; the first free one is used.
-_LABEL_OFFSETS = list(
-    dict.fromkeys(
-        (dx, dy)
-        for distance in range(0, 72, 9)
-        for dx, dy in ((4, distance), (4, -distance), (-4, distance), (-4, -distance))
-    )
-)
-
-
-def _place_label(fig: Figure, ax: Axes, text: str, xy: tuple, color: str, placed: list) -> None:
-    """Annotate ``xy`` with ``text`` at the first offset whose box overlaps no placed label
-    and stays inside the axes (else at the last offset tried); lines join moved labels."""
-    renderer = fig.canvas.get_renderer()
-    inside = ax.get_window_extent(renderer)
-    for number, (dx, dy) in enumerate(_LABEL_OFFSETS):
-        annotation = ax.annotate(
-            text,
-            xy,
-            xytext=(dx, dy),
-            textcoords="offset points",
-            ha="left" if dx > 0 else "right",
-            va="center",
-            fontsize=6,
-            color=color,
-            arrowprops=None
-            if dy == 0
-            else {"arrowstyle": "-", "color": color, "linewidth": 0.3, "shrinkA": 0},
-        )
-        annotation.set_in_layout(False)
-        box = annotation.get_window_extent(renderer)
-        fits = inside.contains(box.x0, box.y0) and inside.contains(box.x1, box.y1)
-        if fits and not any(box.padded(1).overlaps(other) for other in placed):
-            placed.append(box)
-            return
-        if number < len(_LABEL_OFFSETS) - 1:
-            annotation.remove()
-    placed.append(box)
+        _panel_title(ax, name, ncols)
+    return fig, axes
 
 
 def _freeze_layout(fig: Figure) -> None:
@@ -406,18 +601,6 @@ def _freeze_layout(fig: Figure) -> None:
         fig.set_layout_engine("none")
 
 
-def _panel_grid(n_panels: int, ncols: int, panel_height: float) -> tuple[Figure, list[Axes]]:
-    """A two-column-wide figure with ``n_panels`` axes in rows of ``ncols``; spare axes hidden."""
-    ncols = max(1, min(ncols, n_panels))
-    nrows = math.ceil(n_panels / ncols)
-    fig = Figure(figsize=(COLUMN_WIDTHS[2], 0.4 + panel_height * nrows))
-    FigureCanvasAgg(fig)
-    axes = list(np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel())
-    for ax in axes[n_panels:]:
-        ax.set_visible(False)
-    return fig, axes[:n_panels]
-
-
 def metric_panels(
     df: pd.DataFrame,
     x: str,
@@ -427,14 +610,16 @@ def metric_panels(
     se_suffix: str = "_se",
     highlight: dict[str, float] | None = None,
     titles: dict[str, str] | None = None,
+    colors: Mapping[str, str] | None = None,
 ) -> tuple[Figure, list[Axes]]:
     """One small panel per metric against ``x`` (e.g. topic-model diagnostics against K).
 
-    ``df`` has one row per ``x`` value (and ``group``, e.g. the model kind): a column per
-    metric and optionally ``<metric><se_suffix>`` drawn as error bars.  A panel is skipped
-    when its metric is missing for every row.  ``highlight`` maps a group value (or None for
-    ungrouped data) to an ``x`` marked by a dashed vertical line (e.g. the recommended K);
-    ``titles`` renames panels.  Returns ``(fig, axes)``.
+    ``df`` has one row per ``x`` value (and ``group``, e.g. the model kind, coloured by
+    ``colors``): a column per metric and optionally ``<metric><se_suffix>`` drawn as error
+    bars.  A panel is skipped when its metric is missing for every row.  ``highlight`` maps
+    a group value (or None for ungrouped data) to an ``x`` marked by a dashed vertical line
+    (e.g. the recommended K); ``titles`` renames panels (default: the metric in words).
+    Returns ``(fig, axes)``.
     """
     function = "metric_panels"
     _require_columns(df, function, x=x, group=group)
@@ -442,12 +627,11 @@ def metric_panels(
     if missing:
         raise ValueError(f"{function}: no column(s) {missing}; columns are {list(df.columns)}")
     shown = [metric for metric in metrics if df[metric].notna().any()]
-    groups = [None] if group is None else sorted(df[group].astype(str).unique())
-    colors = dict(zip(groups, PALETTE, strict=False)) if group else {None: NEUTRAL_COLOR}
+    palette = _group_colors(df, group, colors, function)
     with use_paper_style():
         fig, axes = _panel_grid(len(shown), ncols=len(shown), panel_height=1.7)
         for ax, metric in zip(axes, shown, strict=True):
-            for name in groups:
+            for name, color in palette.items():
                 part = df if name is None else df[df[group].astype(str) == name]
                 part = part[part[metric].notna()].sort_values(x, kind="stable")
                 if part.empty:
@@ -461,17 +645,18 @@ def metric_panels(
                     marker="o",
                     markersize=3,
                     capsize=2,
-                    color=colors[name],
-                    label=name,
+                    color=color,
+                    label=None if name is None else human_label(name),
                 )
                 mark = (highlight or {}).get(name)
                 if mark is not None:
-                    ax.axvline(mark, color=colors[name], linestyle="--", linewidth=0.8)
-            ax.set_title((titles or {}).get(metric, metric))
-            ax.set_xlabel(x)
+                    ax.axvline(mark, color=color, linestyle="--", linewidth=0.8)
+            ax.set_title((titles or {}).get(metric, human_label(metric)))
+            ax.set_xlabel(human_label(x))
             ax.grid(axis="y")
         if group is not None and axes:
             _add_legend(fig, axes[0], title=group)
+        _fit_text(fig)
         _freeze_layout(fig)
     return fig, axes
 
@@ -505,9 +690,10 @@ def term_panels(
             ax.barh(rows, part[weight].to_numpy(dtype=float), color=PALETTE[1], height=0.7)
             ax.set_yticks(rows, part[term].astype(str).tolist())
             ax.set_ylim(most_terms - 0.5, -0.5)
-            ax.set_title((titles or {}).get(name, str(name)), fontsize=7)
+            ax.set_title(human_label((titles or {}).get(name, name)), fontsize=7)
             ax.tick_params(axis="x", labelsize=5)
             ax.tick_params(axis="y", labelsize=6)
+        _fit_text(fig)
         _freeze_layout(fig)
     return fig, axes
 
@@ -524,13 +710,18 @@ def facet_time_series(
     titles: dict | None = None,
     ncols: int = 4,
     marker: object | None = None,
+    colors: Mapping[str, str] | None = None,
 ) -> tuple[Figure, list[Axes]]:
-    """One small time-series panel per facet (e.g. topic), lines per group (outlet colours).
+    """One small time-series panel per facet (e.g. topic), lines per group (``colors``).
 
     ``df`` has one row per facet, group and period: ``date`` (anything
     :func:`pandas.to_datetime` reads), ``value`` and optionally ``low``/``high`` (both or
     neither) for a shaded band.  Panels share the y axis; ``titles`` maps facet values to
-    panel titles; ``marker`` draws a dotted vertical line at a date (e.g. an event date).
+    panel titles (default: the facet in words); ``marker`` draws a dotted vertical line at
+    a date (e.g. an event date).  With more than :data:`MAX_OVERLAID_GROUPS` groups, lines
+    could not be told apart: each facet panel becomes a heat map instead, the groups as
+    rows and the periods as columns, one shared colour scale (``cividis``, a colour bar
+    labelled by ``value``) and no intervals.
     """
     function = "facet_time_series"
     _require_columns(df, function, date=date, value=value, facet=facet, low=low, high=high)
@@ -540,28 +731,58 @@ def facet_time_series(
     _require_keys(df, function, facet, group, date)
     data = df.assign(**{date: pd.to_datetime(df[date])})
     facets = sorted(data[facet].unique())
-    colors = _group_colors(data, group)
+    palette = _group_colors(data, group, colors, function)
     with use_paper_style():
-        fig, axes = _panel_grid(len(facets), ncols, panel_height=1.25)
-        top = float(data[high if high else value].max()) * 1.05
+        if len(palette) > MAX_OVERLAID_GROUPS:
+            fig, axes = _facet_heatmaps(data, date, value, facet, group, facets, palette, ncols)
+        else:
+            fig, axes = _panel_grid(len(facets), ncols, panel_height=1.25)
+            top = float(data[high if high else value].max()) * 1.05
+            for ax, name in zip(axes, facets, strict=True):
+                for group_name, color in palette.items():
+                    part = data[data[facet] == name]
+                    if group is not None:
+                        part = part[part[group].astype(str) == group_name]
+                    part = part.sort_values(date, kind="stable")
+                    label = None if group_name is None else human_label(group_name)
+                    ax.plot(part[date], part[value], color=color, linewidth=1.0, label=label)
+                    if low is not None:
+                        ax.fill_between(
+                            part[date], part[low], part[high], color=color, alpha=0.2,
+                            linewidth=0,
+                        )  # fmt: skip
+                ax.set_ylim(0, top)
+                ax.tick_params(labelsize=5)
+                ax.grid(axis="y")
+            if group is not None and axes:
+                _add_legend(fig, axes[0], title=group)
         for ax, name in zip(axes, facets, strict=True):
-            for group_name, color in colors.items():
-                part = data[data[facet] == name]
-                if group is not None:
-                    part = part[part[group].astype(str) == group_name]
-                part = part.sort_values(date, kind="stable")
-                ax.plot(part[date], part[value], color=color, linewidth=1.0, label=group_name)
-                if low is not None:
-                    ax.fill_between(
-                        part[date], part[low], part[high], color=color, alpha=0.2, linewidth=0
-                    )
             if marker is not None:
                 ax.axvline(pd.Timestamp(marker), color="#666666", linestyle=":", linewidth=0.8)
-            ax.set_ylim(0, top)
-            ax.set_title((titles or {}).get(name, str(name)), fontsize=7)
-            ax.tick_params(labelsize=5)
-            ax.grid(axis="y")
-        if group is not None and axes:
-            _add_legend(fig, axes[0], title=group)
+            _panel_title(ax, (titles or {}).get(name, name), min(ncols, len(facets)))
+        _fit_text(fig)
         _freeze_layout(fig)
+    return fig, axes
+
+
+def _facet_heatmaps(data, date, value, facet, group, facets, palette, ncols):
+    """A heat map per facet: groups as rows, periods as columns, one colour scale."""
+    periods = pd.DatetimeIndex(sorted(data[date].unique()))
+    step = periods[-1] - periods[-2] if len(periods) > 1 else pd.Timedelta(days=1)
+    edges = periods.append(pd.DatetimeIndex([periods[-1] + step]))
+    low, high = float(data[value].min()), float(data[value].max())
+    fig, axes = _panel_grid(len(facets), ncols, 0.45 + 0.1 * len(palette), sharey=True)
+    for ax, name in zip(axes, facets, strict=True):
+        part = data[data[facet] == name].assign(_group=lambda d: d[group].astype(str))
+        grid = part.pivot(index="_group", columns=date, values=value)
+        grid = grid.reindex(index=list(palette), columns=periods)
+        mesh = ax.pcolormesh(
+            edges, np.arange(len(palette) + 1), grid.to_numpy(dtype=float),
+            cmap="cividis", vmin=low, vmax=high,
+        )  # fmt: skip
+        ax.set_facecolor(GAP_COLOR)  # periods without data
+        ax.set_yticks(np.arange(len(palette)) + 0.5, [human_label(n) for n in palette])
+        ax.set_ylim(len(palette), 0)
+        ax.tick_params(labelsize=5)
+    fig.colorbar(mesh, ax=axes, label=human_label(value), shrink=0.6)
     return fig, axes

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from arabmedia.io import atomic_path
 from arabmedia.plot._charts import _require_columns
@@ -55,6 +59,11 @@ def export_figure(
 ) -> list[Path]:
     """Save ``fig`` as ``figures_dir/name.<format>`` for each format and return the paths.
 
+    First the figure is drawn and every text it draws (tick labels, axis labels, titles,
+    legend texts, annotations) is checked to lie inside the saved area, which is the
+    figure itself (exports never use a tight bounding box): a text outside raises
+    ValueError naming the text and the figure, and nothing is written.
+
     The output bytes depend only on the figure and the installed packages: the PDF
     embeds TrueType font subsets (``pdf.fonttype = 42``) and has no creation or
     modification date, the PNG has no software tag, the SVG has no date and fixed
@@ -72,6 +81,8 @@ def export_figure(
             f"for figure {name!r}"
         )
     folder = Path(figures_dir)
+    with mpl.rc_context(_export_params()):
+        _check_text_inside(fig, name)
 
     def writer(fmt: str) -> Callable[[Path], None]:
         def write(temp: Path) -> None:
@@ -81,6 +92,51 @@ def export_figure(
 
     with mpl.rc_context(_export_params()):
         return _write_all_or_nothing({folder / f"{name}.{fmt}": writer(fmt) for fmt in formats})
+
+
+def _drawn_text_boxes(fig: Figure) -> list[tuple[str, Bbox]]:
+    """Draw ``fig`` on a fresh Agg renderer and return each line of text it draws with the
+    line's box in display pixels (origin bottom left), rotation included."""
+    width, height = fig.bbox.width, fig.bbox.height
+    renderer = RendererAgg(math.ceil(width), math.ceil(height), fig.dpi)
+    draw_text = renderer.draw_text
+    boxes = []
+
+    def recording_draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        w, h, d = renderer.get_text_width_height_descent(s, prop, ismath)
+        corners = np.array([[0, -d], [w, -d], [w, h - d], [0, h - d]], dtype=float)
+        turn = np.deg2rad(angle)
+        rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+        points = corners @ rotation.T + [x, height - y if renderer.flipy() else y]
+        boxes.append((s, Bbox([points.min(axis=0), points.max(axis=0)])))
+        return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    renderer.draw_text = recording_draw_text
+    fig.draw(renderer)
+    return boxes
+
+
+def _check_text_inside(fig: Figure, name: str, tolerance: float = 1.0) -> None:
+    """Raise ValueError if a text ``fig`` draws reaches outside the figure (by more than
+    ``tolerance`` pixels), naming the text and the figure ``name``.
+
+    Texts that are not drawn (hidden, or ticks outside the axis limits) are not checked.
+    """
+    area = fig.bbox.padded(tolerance)
+    outside = [
+        (text, box)
+        for text, box in _drawn_text_boxes(fig)
+        if text.strip() and not (area.contains(box.x0, box.y0) and area.contains(box.x1, box.y1))
+    ]
+    if outside:
+        text, box = outside[0]
+        others = f" (and {len(outside) - 1} more)" if len(outside) > 1 else ""
+        raise ValueError(
+            f"figure {name!r}: text {text!r} lies outside the saved figure area "
+            f"(text box x {box.x0:.0f} to {box.x1:.0f}, y {box.y0:.0f} to {box.y1:.0f} px; "
+            f"figure {fig.bbox.width:.0f} x {fig.bbox.height:.0f} px){others}; "
+            "shorten or wrap the text or make the figure larger"
+        )
 
 
 def _latex_escape(text: str) -> str:

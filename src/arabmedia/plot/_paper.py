@@ -1,7 +1,8 @@
 """A study's paper figure set: what each numbered figure shows, and its export with an index row.
 
 The figure list is study data (for the default study ``data/paper_figures.yaml``), not code:
-another study describes its own figures without touching the package.
+another study describes its own figures without touching the package, or uses the bundled
+:data:`DEFAULT_PAPER_FIGURES`, worded for any study.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from arabmedia.plot._export import export_figure
 from arabmedia.plot._style import use_paper_style
 
 PAPER_FIGURE_FIELDS = ("name", "shows", "data", "notebook")
+#: The figure list of a study that has none of its own.
+DEFAULT_PAPER_FIGURES = Path(__file__).parent / "data" / "paper_figures.yaml"
 
 
-def load_paper_figures(path: str | Path) -> dict[int, dict[str, str]]:
-    """Figure number -> {name, shows, data, notebook} from a YAML file with a ``figures`` map.
+def load_paper_figures(path: str | Path | None = None) -> dict[int, dict[str, str]]:
+    """Figure number -> {name, shows, data, notebook} from a YAML file with a ``figures`` map
+    (default: :data:`DEFAULT_PAPER_FIGURES`).
 
     Raises ValueError naming the file, the figure and the missing or unknown field.
     """
-    path = Path(path)
+    path = Path(path or DEFAULT_PAPER_FIGURES)
     figures = (yaml.safe_load(path.read_text("utf-8")) or {}).get("figures")
     if not isinstance(figures, dict) or not figures:
         raise ValueError(f"{path}: expected a non-empty mapping 'figures'")

@@ -2,8 +2,9 @@
 
 Every figure the notebooks publish goes through this module so that all of them
 share one look (sizes for one- and two-column papers, a colour-blind-safe
-palette with a fixed colour per outlet, a font with Arabic glyphs) and so that
-re-running an analysis reproduces the exported files bit for bit.
+palette, one colour per outlet per study from :func:`outlet_colors`, a font with
+Arabic glyphs, codes shown as words by :func:`human_label`) and so that re-running
+an analysis reproduces the exported files bit for bit.
 
 Arabic text is passed to matplotlib as ordinary (logical-order) strings:
 matplotlib shapes it and lays it out right to left itself.  The font is the
@@ -19,15 +20,17 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import matplotlib as mpl
 from cycler import cycler
+from matplotlib.colors import is_color_like, to_hex
 
 #: Paper widths in inches: one column of a two-column layout, and the full text width.
 COLUMN_WIDTHS = {1: 3.5, 2: 7.2}
 
-#: Okabe & Ito (2008) colour-blind-safe colours, black left out (see NEUTRAL_COLOR).
+#: Okabe & Ito (2008) colour-blind-safe colours, in the order outlets receive them
+#: (black last: it is also the colour of ungrouped series, see NEUTRAL_COLOR).
 PALETTE = (
     "#E69F00",  # orange
     "#0072B2",  # blue
@@ -36,19 +39,29 @@ PALETTE = (
     "#CC79A7",  # reddish purple
     "#56B4E9",  # sky blue
     "#F0E442",  # yellow
+    "#000000",  # black
 )
+
+#: Colours of the 9th and later outlets of a study: matplotlib's ``tab20`` without its
+#: two greys (grey draws the other outlets in small multiples).  They are distinct but
+#: not all colour-blind safe, so figures with more than :data:`MAX_OVERLAID_GROUPS`
+#: groups never rely on colour alone: each outlet gets its own labelled panel.
+EXTRA_PALETTE = tuple(
+    to_hex(color) for color in mpl.colormaps["tab20"].colors if len(set(color)) > 1
+)
+
+#: Most groups drawn in one panel (dodged dots or bars, overlaid lines, one legend);
+#: beyond that, grouped figures switch to small multiples.
+MAX_OVERLAID_GROUPS = len(PALETTE)
 
 #: Colour of a series that belongs to no outlet (an ungrouped plot).
 NEUTRAL_COLOR = "#000000"
 
-#: Outlets whose colour never changes, whatever other outlets share the figure.
-#: Keys are normalised names (see :func:`outlet_key`).
-FIXED_OUTLET_COLORS = {
-    "aljazeera": PALETTE[0],
-    "الجزيرة": PALETTE[0],
-    "almayadeen": PALETTE[1],
-    "الميادين": PALETTE[1],
-}
+#: Colour of the other outlets' lines behind the highlighted one in small multiples.
+CONTEXT_COLOR = "#C8C8C8"
+
+#: Words for the codes whose words are not the code with spaces (see :func:`human_label`).
+HUMAN_LABELS = {"f1": "F1", "k": "K", "lda": "LDA", "nmf": "NMF", "tfidf": "TF-IDF"}
 
 GAP_COLOR = "#E0E0E0"
 FIGURE_FORMATS = ("pdf", "png", "svg")
@@ -92,7 +105,7 @@ def paper_style() -> dict[str, object]:
     """Return the project's matplotlib rcParams (a new dict on every call).
 
     Small type for print, DejaVu Sans everywhere (Arabic glyphs, bundled with
-    matplotlib), the outlet palette as colour cycle, constrained layout, and the
+    matplotlib), the Okabe–Ito palette as colour cycle, constrained layout, and the
     export settings: TrueType fonts embedded in PDF (``pdf.fonttype = 42``),
     text as paths in SVG with fixed ids, exact figure size when saving.
     """
@@ -149,31 +162,62 @@ def use_paper_style() -> Iterator[None]:
         yield
 
 
-def outlet_key(outlet: str) -> str:
-    """Normalise an outlet name to case-folded letters and digits ("Al-Jazeera" → "aljazeera")."""
-    if not isinstance(outlet, str):
-        raise TypeError(f"outlet names must be strings, got {outlet!r}")
-    return "".join(char for char in outlet.casefold() if char.isalnum())
+def outlet_colors(
+    outlets: Iterable[str], overrides: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Map each outlet of a study to its colour, to pass as ``colors`` to every figure.
 
+    ``outlets`` is the study's ordered outlet list (largest first): the first 8 take the
+    Okabe–Ito colours of :data:`PALETTE` in that order, the next ones the colours of
+    :data:`EXTRA_PALETTE` (distinct, not all colour-blind safe; figures with that many
+    outlets draw small multiples, so colour is never the only cue).  ``overrides``
+    (``{outlet: colour}``, any matplotlib colour) replaces single colours.  Passing the
+    one mapping to every figure of a study keeps an outlet's colour the same in all of
+    them, including figures that show only some outlets.
 
-def outlet_colors(outlets: Iterable[str]) -> dict[str, str]:
-    """Map each outlet name to a hex colour, the same one in every figure.
-
-    Al Jazeera and Al Mayadeen (in Latin or Arabic spelling) always get
-    :data:`FIXED_OUTLET_COLORS`; the other outlets take the remaining palette
-    colours in sorted order of their normalised names, so the result depends only
-    on the set of outlets, not on their order.  Names that normalise alike share
-    a colour.  More outlets than colours is an error: group the small ones first.
+    Raises ValueError for a repeated outlet, more outlets than the two palettes hold
+    (28), an override for an outlet not in ``outlets`` or an override that is not a colour.
     """
-    names = list(dict.fromkeys(outlets))
-    keys = sorted({outlet_key(name) for name in names})
-    free = [color for color in PALETTE if color not in FIXED_OUTLET_COLORS.values()]
-    others = [key for key in keys if key not in FIXED_OUTLET_COLORS]
-    if len(others) > len(free):
+    names = list(outlets)
+    if any(not isinstance(name, str) for name in names):
+        raise TypeError(f"outlet_colors: outlet names must be strings, got {names!r}")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"outlet_colors: outlets listed more than once: {repeated}")
+    colors = [*PALETTE, *EXTRA_PALETTE]
+    if len(names) > len(colors):
         raise ValueError(
-            f"{len(keys)} outlets but the colour-blind-safe palette distinguishes at most "
-            f"{len(free) + 2} (Al Jazeera and Al Mayadeen included); group the smaller "
-            f"outlets into one category first: {keys}"
+            f"outlet_colors: {len(names)} outlets but only {len(colors)} distinct colours "
+            f"({len(PALETTE)} Okabe–Ito + {len(EXTRA_PALETTE)} tab20); "
+            "group the smallest outlets into one category first"
         )
-    by_key = {**dict(zip(others, free, strict=False)), **FIXED_OUTLET_COLORS}
-    return {name: by_key[outlet_key(name)] for name in names}
+    mapping = dict(zip(names, colors, strict=False))
+    for outlet, color in (overrides or {}).items():
+        if outlet not in mapping:
+            raise ValueError(
+                f"outlet_colors: override for {outlet!r}, which is not one of the outlets {names}"
+            )
+        if not is_color_like(color):
+            raise ValueError(
+                f"outlet_colors: override for {outlet!r} is not a matplotlib colour: {color!r}"
+            )
+        mapping[outlet] = color
+    return mapping
+
+
+_CODE_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*", re.ASCII)
+
+
+def human_label(value: object) -> str:
+    """The words a figure shows for a code: ``"perpetrator_named"`` → ``"perpetrator named"``.
+
+    Only a whole snake_case code (lower-case ASCII letters, digits and underscores) is
+    changed: the words of :data:`HUMAN_LABELS` when listed there (``"tfidf"`` → ``"TF-IDF"``),
+    else the code with spaces for underscores.  Anything else (labels that are already
+    words, Arabic, numbers) is returned as ``str(value)``; Arabic is never reshaped
+    (matplotlib lays it out itself).
+    """
+    text = str(value)
+    if not _CODE_PATTERN.fullmatch(text):
+        return text
+    return HUMAN_LABELS.get(text, text.replace("_", " "))

@@ -2,7 +2,8 @@
 
 Every analysis reads the project's normalized tokens (:func:`tokenize_many`) from the
 content-keyed token cache (:func:`article_tokens`); document-term matrices are built on
-the same tokens (:func:`make_vectorizer`).
+the same tokens (:func:`make_vectorizer`).  Figures and tables show each normalized token in
+its most frequent spelling in the corpus (:func:`display_forms`, :func:`display_terms`).
 """
 
 from arabmedia.text._cache import (
@@ -26,6 +27,13 @@ from arabmedia.text._clitics import (
     surface_forms,
     surface_words,
     with_enclitics,
+)
+from arabmedia.text._display import (
+    DISPLAY_FOLDS,
+    article_display_forms,
+    display_forms,
+    display_settings,
+    display_terms,
 )
 from arabmedia.text._dtm import (
     TokenPreprocessor,
@@ -104,6 +112,7 @@ __all__ = [
     "CONJUNCTIONS",
     "CONTROL_CHARS",
     "DEFAULT_SETTINGS",
+    "DISPLAY_FOLDS",
     "DOUBLE_QUOTES",
     "EASTERN_DIGITS",
     "ENTRY_ENCLITICS",
@@ -137,12 +146,16 @@ __all__ = [
     "ProcliticChain",
     "RuleSegmenter",
     "TokenPreprocessor",
+    "article_display_forms",
     "article_tokens",
     "cache_key",
     "cached_tokens",
     "camel_data_available",
     "camel_data_dir",
     "cumulative_settings",
+    "display_forms",
+    "display_settings",
+    "display_terms",
     "is_word",
     "make_segmenter",
     "make_vectorizer",
