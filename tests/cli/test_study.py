@@ -78,6 +78,8 @@ def test_a_missing_file_is_reported_as_a_missing_file(tmp_path, capsys):
 def check_study_outputs(study: Path, outlets: list[str]) -> None:
     """Every notebook, figure, table and the report written into the study, every outlet shown."""
     settings = load_settings(study)
+    for folder in (settings.notebooks_dir, settings.figures_dir, settings.tables_dir):
+        assert folder.is_relative_to(study.resolve())
     assert sorted(p.name for p in settings.notebooks_dir.glob("*.ipynb")) == NOTEBOOKS
     report = settings.report.read_text("utf-8")
     for outlet in outlets:
@@ -101,9 +103,9 @@ def test_a_twelve_outlet_corpus_runs_end_to_end_with_nothing_lost(tmp_path, caps
     study = tmp_path / "study"
     written = write_corpus(study / "raw")
     new_study(study, CORPUS_TOML, {"break_date": '"2024-02-15"'})
-    figures_before = {p: p.stat().st_mtime_ns for p in (REPO / "figures").rglob("*")}
+    committed = {p: p.stat().st_mtime_ns for p in (REPO / "notebooks").glob("*.ipynb")}
     assert main(["run", "--study", str(study), "--quiet"]) == 0
-    assert {p: p.stat().st_mtime_ns for p in (REPO / "figures").rglob("*")} == figures_before
+    assert {p: p.stat().st_mtime_ns for p in committed} == committed  # executed copies elsewhere
     settings = load_settings(study)
     corpora = pd.read_csv(settings.tables_dir / "00_corpora.csv")
     assert (corpora["read"] == corpora["loaded"] + corpora["rejected"]).all()
