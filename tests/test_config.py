@@ -102,6 +102,7 @@ def test_unknown_keys_are_an_error_naming_them_and_the_file(tmp_path):
         ('[[corpus]]\nfiles = ["a.json"]\n', "corpus[0].name"),
         ('[[corpus]]\nname = "a"\n[[corpus]]\nname = "a"\n', "used twice"),
         ('[[corpus]]\nname = "a"\nreader = "generic"\n', "corpus[0].reader"),
+        ('[[corpus]]\nname = "a"\nfiles = "x.json"\n', "corpus[0].files"),
         ('[[corpus]]\nname = "a"\nfiles = ["x"]\ndayfirst = "yes"\n', "corpus[0].dayfirst"),
         ('[compare]\nbreak_date = "7 October"\n', "compare.break_date"),
         ('[compare]\nperiod = ["2024-01-01"]\n', "compare.period"),

@@ -254,9 +254,7 @@ def _corpus(path: Path, number: int, values: dict[str, Any]) -> CorpusConfig:
     name = entry.text("name")
     if not name:
         raise entry.fail("name", "every [[corpus]] needs a name")
-    files = values.get("files", ())
-    files = (files,) if isinstance(files, str) else tuple(files)
-    entry.values = {**values, "files": files}
+    files = entry.texts("files", ())
     dayfirst = values.get("dayfirst", False)
     if not isinstance(dayfirst, bool):
         raise entry.fail("dayfirst", f"expected true or false, got {dayfirst!r}")
@@ -267,7 +265,7 @@ def _corpus(path: Path, number: int, values: dict[str, Any]) -> CorpusConfig:
         )
     return CorpusConfig(
         name=name,
-        files=entry.texts("files", ()),
+        files=files,
         reader=entry.text("reader", "generic"),
         mapping=entry.table("mapping") if "mapping" in values else None,
         outlet=entry.text("outlet"),

@@ -374,3 +374,11 @@ def test_without_groups_and_without_hits(term_hits, texts, tokens):
     assert none.empty and list(none.columns) == ["outlet", *analysis.FORM_COLUMNS]
     empty = analysis.domain_warnings(none, term_hits.iloc[:0], texts, tokens)
     assert empty.empty and list(empty.columns) == ["outlet", *analysis.WARNING_COLUMNS]
+
+
+def test_check_domain_puts_the_outlet_specific_driver_first(term_hits, texts, tokens):
+    forms, warnings = analysis.check_domain(term_hits, texts, tokens, min_hits=1, threshold=0.2)
+    assert forms.equals(analysis.count_forms(term_hits))
+    gap = warnings["share"] - warnings["share_elsewhere"].fillna(0)
+    assert len(warnings) > 1 and gap.is_monotonic_decreasing
+    assert ("A", "الكيان") in set(zip(warnings["outlet"], warnings["form"], strict=True))

@@ -57,7 +57,7 @@ def test_a_mistyped_path_is_a_missing_file(tmp_path, capsys):
     code = main(["load", str(tmp_path / "typo.json"), "--out", str(tmp_path / "o")])
     assert code == EXIT_FAILED
     err = capsys.readouterr().err
-    assert "not found" in err and "typo.json" in err and "corpus" not in err
+    assert "no such file" in err and "typo.json" in err and "corpus" not in err
 
 
 def test_cp1256_is_named_and_read_with_the_encoding_option(tmp_path, capsys):

@@ -48,7 +48,9 @@ def pdf_text(path: Path) -> str:
     return " ".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def test_new_writes_a_template_that_names_every_key_and_refuses_to_overwrite(tmp_path, capsys):
+def test_new_writes_a_template_that_names_every_key_and_refuses_to_overwrite(
+    tmp_path, capsys, monkeypatch
+):
     assert main(["new", str(tmp_path / "s")]) == 0
     settings = load_settings(tmp_path / "s")
     assert settings.corpora[0].files == ("raw/*.json",)
@@ -56,6 +58,9 @@ def test_new_writes_a_template_that_names_every_key_and_refuses_to_overwrite(tmp
     assert (tmp_path / "s" / "raw").is_dir()
     assert main(["new", str(tmp_path / "s")]) == 1
     assert "exists already" in capsys.readouterr().err
+    (tmp_path / "arabmedia.toml").write_text("[broken\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the study around the new folder does not matter
+    assert main(["new", "t"]) == 0
 
 
 def test_run_fails_before_any_notebook_when_nothing_loads(tmp_path, capsys):
@@ -136,3 +141,31 @@ def test_the_newscred2013_subset_runs_as_a_study(tmp_path):
     check_study_outputs(study, ["Alahram", "CNN Arabic", "BBC Arabic"])
     report = (study / "report.md").read_text("utf-8")
     assert "Domain check" in report
+
+
+def test_the_report_says_what_was_not_produced_and_lists_stale_outputs(tmp_path):
+    from arabmedia.cli import report_markdown
+
+    settings = load_settings(tmp_path)
+    settings.tables_dir.mkdir(parents=True)
+    pd.DataFrame({"corpus": ["x"], "read": [3], "loaded": [2], "rejected": [1]}).to_csv(
+        settings.tables_dir / "00_corpora.csv", index=False
+    )
+    stale = settings.figures_dir / "02_old_figure.pdf"
+    text = report_markdown(settings, [stale])
+    assert "|      3 |        2 |          1 |" in text
+    assert "Not produced: run notebook 02." in text and "Not produced: run notebook 03." in text
+    assert "## Not written by this run" in text and "`figures/02_old_figure.pdf`" in text
+
+
+def test_a_failing_cell_is_named_with_its_notebook_and_error(tmp_path):
+    import nbformat
+
+    from arabmedia.cli import NotebookError, run_notebooks
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
+    notebook.metadata["kernelspec"] = {"name": "arabmedia", "display_name": "arabmedia"}
+    nbformat.write(notebook, tmp_path / "00_fails.ipynb")
+    with pytest.raises(NotebookError, match=r"00_fails.ipynb, cell 1: ZeroDivisionError"):
+        run_notebooks(tmp_path, tmp_path / "out", progress=False)
+    assert not (tmp_path / "out" / "00_fails.ipynb").exists()  # nothing half-written

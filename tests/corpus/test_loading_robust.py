@@ -8,13 +8,14 @@ import csv
 import hashlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-from arabmedia.config import CorpusConfig, Settings
+from arabmedia.config import CorpusConfig, Settings, load_settings
 from arabmedia.corpus import (
     ARTICLE_COLUMNS,
     PROBLEM_COLUMNS,
@@ -387,18 +388,8 @@ def tiny_settings(tmp_path: Path, records: list[dict]) -> Settings:
         ],
     }
     (tmp_path / "manifest.yml").write_text(yaml.safe_dump(manifest, allow_unicode=True))
-    return Settings(
-        root=tmp_path,
-        mirror=tmp_path / "mirror",
-        raw_dir=raw,
-        cache_dir=tmp_path / "cache",
-        manifest=tmp_path / "manifest.yml",
-        figures_dir=tmp_path / "figures",
-        tables_dir=tmp_path / "tables",
-        notebooks_dir=tmp_path / "notebooks",
-        report=tmp_path / "report.md",
-        corpora=(CorpusConfig("tiny"),),
-    )
+    settings = load_settings(tmp_path).with_paths(raw_dir=raw, manifest="manifest.yml")
+    return replace(settings, corpora=(CorpusConfig("tiny"),))
 
 
 SHORT = [{"title": "نشرة"}, {"title": "نشرة"}, {"title": "خبر عاجل"}]

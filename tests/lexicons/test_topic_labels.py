@@ -79,3 +79,10 @@ def test_committed_labels_file_is_valid():
     committed = find_root() / TOPIC_LABELS_FILE
     assert committed.is_file()
     assert load_topic_labels("none", "nmf", 2, 0, vocabulary=TERMS) == {}
+
+
+def test_a_study_without_a_labels_file_has_no_names_yet(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARABMEDIA_ROOT", str(tmp_path))
+    assert load_topic_labels("any", "nmf", 3, 0, vocabulary=TERMS) == {}
+    with pytest.raises(LexiconError, match="cannot read"):
+        load_topic_labels("any", "nmf", 3, 0, vocabulary=TERMS, path=tmp_path / "missing.yaml")

@@ -63,9 +63,6 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     from arabmedia.corpus._study import NothingLoadedError, load_study
 
     if args.inputs:
-        missing = [path for path in args.inputs if not Path(path).exists()]
-        if missing:
-            raise CommandError(f"file(s) not found: {', '.join(missing)}")
         result = read_files(
             args.inputs,
             args.reader,
@@ -91,7 +88,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_new(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
     folder = Path(args.folder)
@@ -243,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.func is cmd_new:  # writes a study: needs none, and a broken one must not stop it
+            return cmd_new(args)
         settings = load_settings(args.study) if args.study else load_settings()
         return args.func(args, settings)
     except (CommandError, NotebookError, ValueError, FileNotFoundError) as error:
