@@ -1,0 +1,130 @@
+"""The blind protocol's bookkeeping: frozen test halves and second-coder agreement.
+
+Every gold set (``data/gold/README.md``) has a ``split`` column; its ``test`` rows are
+frozen by a sha256 recorded in ``data/gold/FROZEN`` when the labels were written, before any
+rule was tuned.  :func:`check_frozen` refuses a gold file whose test half changed since, so a
+reported test figure is always on the labels that were frozen.  :func:`gold_agreement`
+compares a second, independent coder with the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from arabmedia.stats._agreement import krippendorff_alpha
+
+FROZEN_FILE = "FROZEN"
+AGREEMENT_COLUMNS = (
+    "gold_set",
+    "n_units",
+    "observed_agreement",
+    "alpha",
+    "alpha_low",
+    "alpha_high",
+)
+
+
+class FrozenGoldError(ValueError):
+    """A gold file's test half no longer matches the hash frozen for it."""
+
+
+def test_half_digest(path: str | Path) -> str:
+    """sha256 of a gold TSV's header and ``test`` rows, byte for byte (comments ignored)."""
+    path = Path(path)
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    if not lines:
+        raise FrozenGoldError(f"{path}: no header line")
+    header = lines[0].split("\t")
+    if "split" not in header:
+        raise FrozenGoldError(f"{path}: no 'split' column, so no test half to freeze")
+    column = header.index("split")
+    test = [line for line in lines[1:] if line.split("\t")[column] == "test"]
+    if not test:
+        raise FrozenGoldError(f"{path}: no row has split 'test'")
+    return hashlib.sha256("\n".join([lines[0], *test]).encode("utf-8")).hexdigest()
+
+
+def read_frozen(gold_dir: str | Path) -> dict[str, str]:
+    """{file name: digest} from ``gold_dir/FROZEN`` (lines ``<sha256>  <file>``)."""
+    path = Path(gold_dir) / FROZEN_FILE
+    frozen = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 2 or len(parts[0]) != 64:
+            raise FrozenGoldError(f"{path}: line {number}: expected '<sha256>  <file>'")
+        frozen[parts[1]] = parts[0]
+    return frozen
+
+
+def check_frozen(gold_dir: str | Path, names: Sequence[str] | None = None) -> None:
+    """Raise :class:`FrozenGoldError` naming every frozen gold file (or those in ``names``)
+    whose test half changed or is missing."""
+    gold_dir = Path(gold_dir)
+    frozen = read_frozen(gold_dir)
+    problems = []
+    for name in names if names is not None else sorted(frozen):
+        if name not in frozen:
+            problems.append(f"{name}: not frozen in {gold_dir / FROZEN_FILE}")
+        elif not (gold_dir / name).is_file():
+            problems.append(f"{name}: file missing")
+        elif test_half_digest(gold_dir / name) != frozen[name]:
+            problems.append(f"{name}: the test half changed after it was frozen")
+    if problems:
+        raise FrozenGoldError(f"{gold_dir}: " + "; ".join(problems))
+
+
+def gold_agreement(
+    first: pd.DataFrame,
+    second: pd.DataFrame,
+    keys: Sequence[str],
+    value: str,
+    *,
+    gold_set: str = "",
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Agreement of a second coder with the first on the units both coded.
+
+    Units are matched on ``keys``; ``value`` is the nominal code.  Returns one row with
+    :data:`AGREEMENT_COLUMNS`: n_units (units both coded), observed_agreement, nominal
+    Krippendorff's alpha, and its 95% percentile interval from ``n_boot`` bootstrap
+    resamples of units.  A second-coder unit missing from ``first`` is an error.
+    """
+    keys = list(keys)
+    both = second[[*keys, value]].merge(
+        first[[*keys, value]], on=keys, how="left", suffixes=("_second", "_first")
+    )
+    unmatched = both[f"{value}_first"].isna()
+    if unmatched.any():
+        row = both.loc[unmatched, keys].iloc[0].to_dict()
+        raise ValueError(f"gold_agreement: {int(unmatched.sum())} unit(s) only in second: {row}")
+    a = both[f"{value}_first"].astype(str).to_numpy()
+    b = both[f"{value}_second"].astype(str).to_numpy()
+
+    def alpha(index: np.ndarray) -> float:
+        codes = pd.DataFrame(
+            {
+                "unit": np.concatenate([np.arange(len(index))] * 2),
+                "coder": ["first"] * len(index) + ["second"] * len(index),
+                "value": np.concatenate([a[index], b[index]]),
+            }
+        )
+        return krippendorff_alpha(codes)
+
+    rng = np.random.default_rng(seed)
+    everything = np.arange(len(a))
+    draws = [alpha(rng.integers(0, len(a), len(a))) for _ in range(n_boot)]
+    low, high = np.nanpercentile(draws, [2.5, 97.5]) if n_boot else (np.nan, np.nan)
+    row = (gold_set, len(a), float((a == b).mean()), alpha(everything), low, high)
+    return pd.DataFrame([row], columns=list(AGREEMENT_COLUMNS))
