@@ -1,8 +1,8 @@
 """The blind protocol's bookkeeping: frozen test halves and second-coder agreement.
 
 Every gold set (``data/gold/README.md``) has a ``split`` column; its ``test`` rows are
-frozen by a sha256 recorded in ``data/gold/FROZEN`` when the labels were written, before any
-rule was tuned.  :func:`check_frozen` refuses a gold file whose test half changed since, so a
+frozen by a sha256 recorded in ``data/gold/FROZEN`` (paths relative to the repository root)
+when the labels were written, before any rule was tuned.  :func:`check_frozen` refuses a gold file whose test half changed since, so a
 reported test figure is always on the labels that were frozen.  :func:`gold_agreement`
 compares a second, independent coder with the first.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 
 from arabmedia.stats._agreement import krippendorff_alpha
 
-FROZEN_FILE = "FROZEN"
+FROZEN_PATH = Path("data") / "gold" / "FROZEN"
 AGREEMENT_COLUMNS = (
     "gold_set",
     "n_units",
@@ -33,7 +33,7 @@ class FrozenGoldError(ValueError):
     """A gold file's test half no longer matches the hash frozen for it."""
 
 
-def test_half_digest(path: str | Path) -> str:
+def frozen_digest(path: str | Path) -> str:
     """sha256 of a gold TSV's header and ``test`` rows, byte for byte (comments ignored)."""
     path = Path(path)
     lines = [
@@ -53,9 +53,10 @@ def test_half_digest(path: str | Path) -> str:
     return hashlib.sha256("\n".join([lines[0], *test]).encode("utf-8")).hexdigest()
 
 
-def read_frozen(gold_dir: str | Path) -> dict[str, str]:
-    """{file name: digest} from ``gold_dir/FROZEN`` (lines ``<sha256>  <file>``)."""
-    path = Path(gold_dir) / FROZEN_FILE
+def read_frozen(root: str | Path) -> dict[str, str]:
+    """{path relative to ``root``: digest} from ``root/data/gold/FROZEN`` (lines
+    ``<sha256>  <path>``)."""
+    path = Path(root) / FROZEN_PATH
     frozen = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
@@ -67,21 +68,21 @@ def read_frozen(gold_dir: str | Path) -> dict[str, str]:
     return frozen
 
 
-def check_frozen(gold_dir: str | Path, names: Sequence[str] | None = None) -> None:
-    """Raise :class:`FrozenGoldError` naming every frozen gold file (or those in ``names``)
-    whose test half changed or is missing."""
-    gold_dir = Path(gold_dir)
-    frozen = read_frozen(gold_dir)
+def check_frozen(root: str | Path, names: Sequence[str] | None = None) -> None:
+    """Raise :class:`FrozenGoldError` naming every frozen gold file (or those in ``names``,
+    paths relative to ``root``) whose test half changed or is missing."""
+    root = Path(root)
+    frozen = read_frozen(root)
     problems = []
     for name in names if names is not None else sorted(frozen):
         if name not in frozen:
-            problems.append(f"{name}: not frozen in {gold_dir / FROZEN_FILE}")
-        elif not (gold_dir / name).is_file():
+            problems.append(f"{name}: not frozen in {root / FROZEN_PATH}")
+        elif not (root / name).is_file():
             problems.append(f"{name}: file missing")
-        elif test_half_digest(gold_dir / name) != frozen[name]:
+        elif frozen_digest(root / name) != frozen[name]:
             problems.append(f"{name}: the test half changed after it was frozen")
     if problems:
-        raise FrozenGoldError(f"{gold_dir}: " + "; ".join(problems))
+        raise FrozenGoldError(f"{root}: " + "; ".join(problems))
 
 
 def gold_agreement(
