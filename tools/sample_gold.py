@@ -34,11 +34,11 @@ import numpy as np
 import pandas as pd
 
 from arabmedia.analysis import article_sentences, kwic, sentence_sha
+from arabmedia.analysis._framing import find_frames
+from arabmedia.analysis._terminology import find_terms
 from arabmedia.config import load_settings
 from arabmedia.corpus import load_articles
 from arabmedia.lexicons import load_frames, load_protected_words, load_term_sets
-from arabmedia.analysis._framing import find_frames
-from arabmedia.analysis._terminology import find_terms
 from arabmedia.text import article_tokens
 
 SEED = 20261201
@@ -230,6 +230,9 @@ def lexicon_command(args, settings) -> pd.DataFrame:
             matches = found[["doc", "concept", "variant", "position", "length", "form"]]
             hits.append(_kwic_rows(articles, field, texts, tokens, matches, f"terms/{name}"))
     hits = pd.concat(hits, ignore_index=True)
+    if args.only:
+        wanted = {tuple(entry.split(":", 1)) for entry in args.only}
+        hits = hits[[key in wanted for key in zip(hits["concept"], hits["variant"], strict=True)]]
     picked = []
     for _key, group in hits.groupby(["lexicon", "concept", "variant"], sort=True):
         strata = [g.iloc[rng.permutation(len(g))] for _, g in group.groupby(["outlet", "field"])]
@@ -252,9 +255,11 @@ def _kwic_rows(articles, field, texts, tokens, matches, lexicon) -> pd.DataFrame
     lines["outlet"] = articles.loc[lines["doc"], "outlet"].to_numpy()
     lines["field"] = field
     lines["lexicon"] = lexicon
-    lines["length"] = matches.set_index(["doc", "position", "variant"]).loc[
-        list(zip(lines["doc"], lines["position"], lines["variant"], strict=True)), "length"
-    ].to_numpy()
+    lines["length"] = (
+        matches.set_index(["doc", "position", "variant"])
+        .loc[list(zip(lines["doc"], lines["position"], lines["variant"], strict=True)), "length"]
+        .to_numpy()
+    )
     window = lines["left"] + " [" + lines["match"] + "] " + lines["right"]
     lines["window_sha256"] = window.map(lambda t: hashlib.sha256(t.encode()).hexdigest()[:16])
     return lines
@@ -266,8 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--references", type=Path, required=True)
     parser.add_argument("--view", type=Path, required=True)
     parser.add_argument("--exclude", type=Path, nargs="*", help="earlier gold files to avoid")
-    parser.add_argument("--frames", nargs="*", default=["generic", "war", "journalism", "loaded_language"])
+    parser.add_argument(
+        "--frames", nargs="*", default=["generic", "war", "journalism", "loaded_language"]
+    )
     parser.add_argument("--terms", nargs="*", default=["gaza_war"])
+    parser.add_argument(
+        "--only", nargs="*", help="lexicon: sample only these item:indicator entries (a new round)"
+    )
     args = parser.parse_args(argv)
     settings = load_settings()
     if args.view.resolve().is_relative_to(settings.root):

@@ -260,21 +260,28 @@ def test_load_gold_refuses_unknown_labels(tmp_path):
 
 @pytest.mark.corpora
 @pytest.mark.skipif(not SETTINGS.mirror.is_dir(), reason="corpus mirror not present")
-def test_gold_set_resolves_and_the_classifier_beats_a_floor():
+def test_gold_set_resolves_and_the_frozen_test_figure_holds():
+    from arabmedia.analysis import check_frozen
     from arabmedia.corpus import load_articles
 
+    check_frozen(SETTINGS.root, ["data/gold/agency_sentences.tsv"])
     articles = load_articles(SETTINGS)
     gold = agency.load_gold(agency.gold_dir(SETTINGS) / "agency_sentences.tsv", articles)
-    assert len(gold) >= 200
+    assert len(gold) >= 400
     assert set(gold["outlet"]) == {"Al Mayadeen", "Al Jazeera"}
     for split in ("dev", "test"):
         assert set(gold.loc[gold["split"] == split, "label"]) == set(agency.LABELS)
     # the notes are cues, never the sentence itself
-    assert (gold["note"].str.split().str.len() <= 4).all()
-    scores, _ = agency.evaluate_gold(gold[gold["split"] == "test"], n_boot=100)
+    assert (gold["note"].str.split().str.len() <= 3).all()
+    scores, predictions = agency.evaluate_gold(gold[gold["split"] == "test"], n_boot=100)
     macro = scores.set_index("label").loc["macro"]
-    # measured held-out macro F1 0.810 (128 sentences): the floor sits just below it
-    assert macro["f1"] >= 0.80
+    # Scored once at release on the frozen test half: macro F1 0.656, agentless predicted/true
+    # 72/63.  A regression guard just below the measured figure, not a target (tuning is on dev).
+    assert macro["f1"] >= 0.64
+    ratio = (predictions["predicted"] == "agentless").sum() / (
+        predictions["label"] == "agentless"
+    ).sum()
+    assert 0.85 <= ratio <= 1.15
 
 
 def test_agency_step_from_sentences_to_shares_and_change():

@@ -8,6 +8,7 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from arabmedia.analysis import (
     CASUALTY_LABELS,
+    LexiconDetector,
     annotator_ceiling,
     armpro_table,
     attach_spans,
@@ -208,7 +209,7 @@ def test_loaded_language_matching_rule_and_scores(tmp_path):
     table = attach_spans(paragraphs, spans)
     assert table.loc[0, "spans"] == [(0, 3), (word, word + 4)]
     assert table["n_realigned"].tolist() == [1, 0, 0]
-    matches = loaded_language_matches(table, lexicon).set_index("doc_id")
+    matches = loaded_language_matches(table, LexiconDetector(lexicon)).set_index("doc_id")
     # d1: gold tokens قصف, وحشي; detected وحشي + (ومجزرة, مروعة): 3 tokens, 2 spans
     assert matches.loc["d1"].to_dict() == {
         "gold": True,

@@ -15,15 +15,25 @@ normalized tokens (:mod:`arabmedia.text`) with word lists in ``lexicons/data/age
 1. Triggers are casualty words (``casualty_terms.yaml``) that are not part of a name (مستشفي
    شهداء الاقصي), not another sense (اصابه مباشره, استشهد بدراسه) and not a threat, plan or
    purpose (هدد بقتل, لقتل).  No trigger: ``not_casualty``.
-2. Each trigger's clause runs to the nearest clause break (punctuation, بينما/فيما/...; a
-   و-prefixed actor or cause word starts a new clause), at most :data:`CLAUSE_REACH` tokens away.
+   Commemorations (ذكري استشهاد), negations (دون وقوع اصابات, لم يسفر عن قتلي), metaphors
+   (قتل الامل), commandments (لا يجوز قتل), orders, conditionals and predictions drop a
+   trigger too.  Quotation marks are read past (برصاص "جيش الاحتلال").
+2. Each trigger's clause runs to the nearest clause break (punctuation, بينما/فيما/...; not
+   such a word used as a place after a preposition, في وسط; a و-prefixed actor or cause word
+   starts a new clause), at most :data:`CLAUSE_REACH` tokens away.
 3. In the clause, an actor (``agents.yaml``) counts as the agent when it is the subject of a
-   killing verb (قتلت قوات, الاحتلال يقتل), of an agent verb (ارتكب الاحتلال), follows an agent
-   marker (علي يد, من قبل) or owns a cause noun (غاره اسرائيليه, مجزره ارتكبها الاحتلال), and is
-   neither a victim description (جندي اسرائيلي, قتلي الجيش) nor a target (هجوم علي الاحتلال).
-4. Otherwise a cause noun (``causes.yaml``) in the clause gives ``cause_without_actor``, else
-   ``agentless``.  A sentence takes the strongest label over its triggers
-   (perpetrator_named > cause_without_actor > agentless).
+   killing verb (قتلت قوات, الاحتلال يقتل; after a verb with an object pronoun, اصابه قناص,
+   also a person noun), of an agent verb (ارتكب الاحتلال, اطلق جندي النار), follows an agent
+   marker (علي يد, من قبل) or owns a cause noun (غاره اسرائيليه, مجزره ارتكبها الاحتلال,
+   برصاص جندي), and is neither a victim description (جندي اسرائيلي, قتلي الجيش) nor a target
+   (هجوم علي الاحتلال).  A cause with a pronoun (غاراته) is owned by the first actor named
+   before it in the sentence; a trigger after a result link (ما ادي الي, موقعه) by the first
+   actor of the clause it results from (speakers excepted: اعلن الجيش).
+4. Otherwise a cause noun (``causes.yaml``) within :data:`CAUSE_REACH` tokens of the trigger
+   in its clause (or in the cause clause of a result link) gives ``cause_without_actor``.
+   A ``الشهيد`` before a name with neither (الشهيد انس الشريف:) is an honorific title:
+   ``not_casualty``; anything else is ``agentless``.  A sentence takes the strongest label over
+   its triggers (perpetrator_named > cause_without_actor > agentless > not_casualty).
 
 Speakers are not agents because they are never linked by these patterns (قال الجيش ان جنديا
 قتل is agentless), and juxtaposed headline clauses are cut apart (شهداء في غزه والاحتلال
@@ -41,12 +51,15 @@ import pandas as pd
 
 from arabmedia.config import Settings
 from arabmedia.lexicons._agency import AgencyLexicon, load_agency_lexicon
-from arabmedia.text._normalize import normalize_many, tokenize_many
+from arabmedia.text._normalize import NormalizeSettings, normalize_many, tokenize_many
 from arabmedia.text._sentences import split_sentences
 
 LABELS = ("perpetrator_named", "cause_without_actor", "agentless", "not_casualty")
 CASUALTY_LABELS = LABELS[:3]
 CLAUSE_REACH = 20  # tokens either side of a trigger that its clause may span
+
+
+CAUSE_REACH = 12  # tokens either side of a trigger within which an unowned cause counts
 EVIDENCE_REACH = 4  # tokens either side of the trigger kept as evidence
 SENTENCE_COLUMNS = ("doc_id", "outlet", "field", "sentence_index", "text", "tokens")
 REFERENCE_COLUMNS = ("doc_id", "sentence_index", "field", "sentence_sha256")
@@ -118,14 +131,45 @@ class AgencyDecision(NamedTuple):
 
 NOT_CASUALTY = AgencyDecision("not_casualty", "", -1, "", "", "no trigger")
 
+#: Quotation marks as the default normalization writes them; the rules read past them
+#: (برصاص "جيش الاحتلال"), so they never stand between a cause or verb and its agent.
+QUOTE_MARKS = frozenset({'"', "'"})
 
-def _triggers(tokens: Sequence[str], lex: AgencyLexicon) -> list[tuple[int, str]]:
-    """(index, kind) of the casualty triggers that survive the name, sense and threat checks."""
+
+class _Trigger(NamedTuple):
+    index: int
+    kind: str
+    object_verb: bool  # an active verb with an object pronoun (اصابه قناص)
+
+
+def _negated(tokens: Sequence[str], index: int, lex: AgencyLexicon) -> bool:
+    """A negator before the trigger with only neutral words between (دون وقوع اصابات)."""
+    for at in range(index - 1, max(-1, index - 1 - lex.negation_before), -1):
+        if tokens[at] in lex.negators:
+            return True
+        if tokens[at] not in lex.negation_neutral:
+            return False
+    return False
+
+
+def _triggers(
+    tokens: Sequence[str], lex: AgencyLexicon, marbuta: Sequence[bool] | None = None
+) -> list[_Trigger]:
+    """The casualty triggers that survive the name, sense, threat, memory and negation checks.
+
+    ``marbuta`` (one flag per token: the original ends in ة) tells a noun from the verb with
+    an object pronoun that normalizes alike (اصابة injury, أصابه hit him); without it, each
+    form keeps the kind of its word-list group.
+    """
     found = []
     for index, token in enumerate(tokens):
         kind = lex.triggers.get(token)
         if kind is None or token in lex.purpose_forms:
             continue
+        object_verb = False
+        if marbuta is not None and token in lex.object_verbs:
+            object_verb = not marbuta[index]
+            kind = "kill_verb" if object_verb else "noun"
         if index > 0 and tokens[index - 1] in lex.name_heads:
             continue
         if token in lex.ambiguous_senses and any(
@@ -135,44 +179,84 @@ def _triggers(tokens: Sequence[str], lex: AgencyLexicon) -> list[tuple[int, str]
         before = tokens[max(0, index - lex.hypothetical_before) : index]
         if any(t in lex.hypothetical_cues for t in before):
             continue
-        found.append((index, kind))
+        remembered = tokens[max(0, index - lex.commemoration_before) : index]
+        if any(t in lex.commemoration_cues for t in remembered) or _negated(tokens, index, lex):
+            continue
+        found.append(_Trigger(index, kind, object_verb))
     return found
 
 
-def _is_break(token: str, lex: AgencyLexicon) -> bool:
-    return token in lex.break_punctuation or token in lex.break_words
+def _is_title(tokens: Sequence[str], index: int, lex: AgencyLexicon) -> bool:
+    """الشهيد as an honorific before a name, not after a word that makes the death the topic."""
+    if tokens[index] not in lex.honorifics or index + 1 >= len(tokens):
+        return False
+    following = tokens[index + 1]
+    previous = tokens[index - 1] if index > 0 else ""
+    known = (
+        following in lex.not_names
+        or following in lex.actors
+        or following in lex.causes
+        or following in lex.triggers
+        or following in lex.break_words
+        or not following[0].isalpha()
+    )
+    return not known and previous not in lex.honorific_context
+
+
+def _is_break(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> bool:
+    """Punctuation, or a break word not used as a noun after a preposition (في وسط)."""
+    token = tokens[position]
+    if token in lex.break_punctuation:
+        return True
+    previous = tokens[position - 1] if position > 0 else ""
+    return token in lex.break_words and previous not in lex.break_not_after
 
 
 def _opens_clause(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> bool:
-    """A و/ف-prefixed actor or cause word that does not continue a list of such words."""
+    """A و/ف-prefixed actor or cause word that does not continue a list of such words
+    or of verbal nouns of killing (القتل والتجويع)."""
     if tokens[position] not in lex.coordinated:
         return False
     previous = tokens[position - 1] if position > 0 else ""
-    return previous not in lex.actors and previous not in lex.causes
+    killing = lex.triggers.get(previous) == "kill_verb"
+    return not (previous in lex.actors or previous in lex.causes or killing)
 
 
 def _clause(tokens: Sequence[str], index: int, lex: AgencyLexicon) -> tuple[int, int]:
     """``[start, end)`` of the trigger's clause (see module doc)."""
     start = index
     while start > 0 and index - start < CLAUSE_REACH:
-        previous = tokens[start - 1]
-        if _is_break(previous, lex):
+        if _is_break(tokens, start - 1, lex):
             break
         start -= 1
         if _opens_clause(tokens, start, lex):
             break
     end = index + 1
     while end < len(tokens) and end - index <= CLAUSE_REACH:
-        token = tokens[end]
-        if _is_break(token, lex) or _opens_clause(tokens, end, lex):
+        if _is_break(tokens, end, lex) or _opens_clause(tokens, end, lex):
             break
         end += 1
     return start, end
 
 
-def _is_agent_at(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> bool:
-    """An actor word that is neither a victim description nor an attack target."""
-    if tokens[position] not in lex.actors:
+def _segment_start(tokens: Sequence[str], index: int, lex: AgencyLexicon) -> int:
+    """Start of the stretch before ``index`` up to sentence punctuation (at most
+    2 x :data:`CLAUSE_REACH` tokens): where a result link or a pronoun looks for its actor."""
+    start = index
+    while start > 0 and index - start < 2 * CLAUSE_REACH:
+        if tokens[start - 1] in lex.break_punctuation:
+            break
+        start -= 1
+    return start
+
+
+def _is_agent_at(
+    tokens: Sequence[str], position: int, lex: AgencyLexicon, *, person: bool = False
+) -> bool:
+    """An actor word (with ``person``, also a person noun such as جندي) that is neither a
+    victim description nor an attack target."""
+    token = tokens[position]
+    if token not in lex.actors and not (person and token in lex.person_actors):
         return False
     if position == 0:
         return True
@@ -185,11 +269,16 @@ def _is_agent_at(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> bo
 
 
 def _is_cause_at(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> bool:
-    """A cause word not used in another sense (اطلاق سراح)."""
+    """A cause word not used in another sense (اطلاق سراح, وقف اطلاق النار) nor in a name."""
     if tokens[position] not in lex.causes:
         return False
     following = tokens[position + 1] if position + 1 < len(tokens) else ""
-    return following not in lex.not_cause_before
+    previous = tokens[position - 1] if position > 0 else ""
+    return not (
+        following in lex.not_cause_before
+        or previous in lex.not_cause_after
+        or previous in lex.name_heads
+    )
 
 
 def _actor_phrase(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> str:
@@ -201,26 +290,49 @@ def _actor_phrase(tokens: Sequence[str], position: int, lex: AgencyLexicon) -> s
 
 
 def _first_agent(
-    tokens: Sequence[str], positions: Iterable[int], start: int, end: int, lex: AgencyLexicon
+    tokens: Sequence[str],
+    positions: Iterable[int],
+    start: int,
+    end: int,
+    lex: AgencyLexicon,
+    persons: Iterable[int] = (),
 ) -> int | None:
-    """The first position (in the given order) inside ``[start, end)`` holding an agent."""
+    """The first position (in the given order) inside ``[start, end)`` holding an agent;
+    at the ``persons`` positions a person noun counts too."""
+    persons = frozenset(persons)
     for position in positions:
-        if start <= position < end and _is_agent_at(tokens, position, lex):
+        if start <= position < end and _is_agent_at(
+            tokens, position, lex, person=position in persons
+        ):
             return position
     return None
 
 
-def _decide_trigger(
-    tokens: Sequence[str], index: int, kind: str, lex: AgencyLexicon
-) -> AgencyDecision:
-    """The label of one trigger from its clause."""
+def _antecedent(tokens: Sequence[str], start: int, end: int, lex: AgencyLexicon) -> int | None:
+    """The first actor in ``[start, end)`` that is not a speaker (قال الجيش), victim or target:
+    the subject of a cause clause or the antecedent of a pronoun."""
+    for position in range(start, end):
+        previous = tokens[position - 1] if position > 0 else ""
+        if previous not in lex.speech_verbs and _is_agent_at(tokens, position, lex):
+            while position > start and tokens[position - 1] in lex.actors:
+                position -= 1
+            return position
+    return None
+
+
+def _decide_trigger(tokens: Sequence[str], trigger: _Trigger, lex: AgencyLexicon) -> AgencyDecision:
+    """The label of one trigger from its clause (and the cause clause it results from)."""
+    index, kind = trigger.index, trigger.kind
     start, end = _clause(tokens, index, lex)
-    trigger = tokens[index]
+    word = tokens[index]
 
     def named(position: int, rule: str, cause: str = "") -> AgencyDecision:
         agent = _actor_phrase(tokens, position, lex)
-        return AgencyDecision("perpetrator_named", trigger, index, agent, cause, rule)
+        return AgencyDecision("perpetrator_named", word, index, agent, cause, rule)
 
+    subject = tokens[index + 1] if index + 1 < end else ""
+    if trigger.object_verb and (subject in lex.actors or subject in lex.person_actors):
+        return named(index + 1, "killing verb subject")  # اصابه قناص: the verb, not a victim
     if kind == "kill_verb":
         found = _first_agent(tokens, [index + 1, index - 1], start, end, lex)
         if found is not None:
@@ -229,45 +341,96 @@ def _decide_trigger(
         token = tokens[position]
         if token in lex.agent_markers:
             window = range(position + 1, position + 1 + lex.agent_marker_window)
-            found = _first_agent(tokens, window, start, end, lex)
+            persons = window if token in lex.person_markers else ()
+            found = _first_agent(tokens, window, start, end, lex, persons)
             if found is not None:
                 return named(found, "agent marker")
         if token in lex.agent_verbs:
             reach = lex.agent_verb_window
             after = range(position + 1, position + 1 + reach)
             before = range(position - 1, position - 1 - reach, -1)
-            found = _first_agent(tokens, [*after, *before], start, end, lex)
+            persons = [position + 1, position - 1]
+            found = _first_agent(tokens, [*after, *before], start, end, lex, persons)
             if found is not None:
                 return named(found, "agent verb", token)
         if _is_cause_at(tokens, position, lex):
             window = range(position + 1, position + 1 + lex.cause_window)
-            found = _first_agent(tokens, window, start, end, lex)
+            persons = [position + 1] if token in lex.shooter_causes else []
+            found = _first_agent(tokens, window, start, end, lex, persons)
             if found is not None:
                 return named(found, "cause owner", token)
-    causes = [tokens[p] for p in range(start, end) if _is_cause_at(tokens, p, lex)]
+        if token in lex.owned_causes:
+            found = _antecedent(tokens, _segment_start(tokens, position, lex), position, lex)
+            if found is not None:
+                return named(found, "pronoun owner", token)
+    markers = [p for p in range(start, index) if tokens[p] in lex.result_markers]
+    cause_start = start
+    if markers:
+        cause_start = _segment_start(tokens, start, lex)
+        found = _antecedent(tokens, cause_start, markers[0], lex)
+        if found is not None:
+            linked = [tokens[p] for p in range(found, markers[0]) if _is_cause_at(tokens, p, lex)]
+            return named(found, "result of actor's clause", next(iter(linked), ""))
+    # an unowned cause counts near the trigger, or anywhere in the clause it results from
+    low = cause_start if markers else max(start, index - CAUSE_REACH)
+    near = range(low, min(end, index + CAUSE_REACH + 1))
+    causes = [tokens[p] for p in near if _is_cause_at(tokens, p, lex)]
+    causes += [tokens[p] for p in range(start, end) if tokens[p] in lex.owned_causes]
     if kind == "massacre":
-        causes.insert(0, trigger)
+        causes.insert(0, word)
     if causes:
-        return AgencyDecision("cause_without_actor", trigger, index, "", causes[0], "cause")
-    return AgencyDecision("agentless", trigger, index, "", "", "no agent or cause")
+        return AgencyDecision("cause_without_actor", word, index, "", causes[0], "cause")
+    if _is_title(tokens, index, lex):
+        return NOT_CASUALTY._replace(rule="title only")
+    return AgencyDecision("agentless", word, index, "", "", "no agent or cause")
 
 
-def classify_tokens(tokens: Sequence[str], lexicon: AgencyLexicon) -> AgencyDecision:
-    """The agency label of one sentence given as normalized tokens (see module doc)."""
+def classify_tokens(
+    tokens: Sequence[str], lexicon: AgencyLexicon, marbuta: Sequence[bool] | None = None
+) -> AgencyDecision:
+    """The agency label of one sentence given as normalized tokens (see module doc).
+
+    ``marbuta``: one flag per token, whether the original word ends in ة (see
+    :func:`teh_marbuta_flags`); it separates اصابة (injury) from أصابه (hit him).
+    Quotation marks are read past; ``trigger_index`` still counts in ``tokens``.
+    """
+    kept = [i for i, token in enumerate(tokens) if token not in QUOTE_MARKS]
+    view = [tokens[i] for i in kept]
+    flags = None if marbuta is None else [marbuta[i] for i in kept]
     best = NOT_CASUALTY
-    for index, kind in _triggers(tokens, lexicon):
-        decision = _decide_trigger(tokens, index, kind, lexicon)
-        if best is NOT_CASUALTY or LABELS.index(decision.label) < LABELS.index(best.label):
+    for trigger in _triggers(view, lexicon, flags):
+        decision = _decide_trigger(view, trigger, lexicon)
+        if best.trigger_index < 0 or LABELS.index(decision.label) < LABELS.index(best.label):
             best = decision
         if best.label == LABELS[0]:
             break
-    return best
+    if best.trigger_index < 0:
+        return best
+    return best._replace(trigger_index=kept[best.trigger_index])
+
+
+def teh_marbuta_flags(
+    texts: Sequence[str], tokens: Sequence[Sequence[str]]
+) -> list[list[bool] | None]:
+    """For each text, whether each of its ``tokens`` ends in ة in the original spelling.
+
+    The text is tokenized again with every normalization step but ة → ه, which splits it
+    into the same tokens; a text whose tokens do not line up (``tokens`` not from the default
+    :func:`arabmedia.text.tokenize` of it) gets None.
+    """
+    spelled = tokenize_many(list(texts), NormalizeSettings(teh_marbuta=False))
+    flags: list[list[bool] | None] = []
+    for raw, normalized in zip(spelled, tokens, strict=True):
+        flags.append([t.endswith("ة") for t in raw] if len(raw) == len(normalized) else None)
+    return flags
 
 
 def find_agency(sentences: pd.DataFrame, lexicon: AgencyLexicon | None = None) -> pd.DataFrame:
     """Label every sentence of a table with a ``tokens`` column (e.g. :func:`article_sentences`).
 
-    Sentences without any trigger form are skipped by one set look-up.  Returns the input
+    Sentences without any trigger form are skipped by one set look-up.  With a ``text``
+    column (the original sentence) the ة spelling of each token is read from it
+    (:func:`teh_marbuta_flags`), so اصابة (injury) and أصابه (hit him) differ.  Returns the input
     columns (without ``tokens``) plus: label, trigger (the deciding casualty word), agent (the
     actor phrase for perpetrator_named), cause (the cause word, if any), rule (which pattern
     decided), evidence (the tokens around the trigger, space-joined), trigger_index (the
@@ -278,13 +441,18 @@ def find_agency(sentences: pd.DataFrame, lexicon: AgencyLexicon | None = None) -
         raise ValueError("find_agency: the sentence table has no 'tokens' column")
     lexicon = lexicon or load_agency_lexicon()
     trigger_forms = lexicon.triggers.keys()
+    candidates = [not trigger_forms.isdisjoint(tokens) for tokens in sentences["tokens"]]
+    spelling = iter([])
+    if "text" in sentences.columns:
+        chosen = sentences.loc[pd.Series(candidates, index=sentences.index, dtype=bool)]
+        spelling = iter(teh_marbuta_flags(chosen["text"].astype(str).tolist(), chosen["tokens"]))
     decisions, evidence = [], []
-    for tokens in sentences["tokens"]:
-        if trigger_forms.isdisjoint(tokens):
+    for tokens, candidate in zip(sentences["tokens"], candidates, strict=True):
+        if not candidate:
             decisions.append(NOT_CASUALTY)
             evidence.append("")
             continue
-        decision = classify_tokens(tokens, lexicon)
+        decision = classify_tokens(tokens, lexicon, next(spelling, None))
         decisions.append(decision)
         at = decision.trigger_index
         window = tokens[max(0, at - EVIDENCE_REACH) : at + EVIDENCE_REACH + 1] if at >= 0 else []
@@ -299,6 +467,34 @@ def find_agency(sentences: pd.DataFrame, lexicon: AgencyLexicon | None = None) -
         [d.trigger_index for d in decisions], index=sentences.index, dtype="int64"
     )
     return result
+
+
+#: Columns of :func:`classify_texts`.
+TEXT_COLUMNS = ("text", "label", "trigger", "agent", "cause", "rule", "evidence", "trigger_index")
+
+
+def classify_texts(texts: Sequence[str], lexicon: AgencyLexicon | None = None) -> pd.DataFrame:
+    """The agency label of each raw sentence (original text, one sentence per item).
+
+    The stable entry point for callers without the corpus: texts are tokenized here and
+    classified by the rules (:func:`find_agency`, ة spelling read from the text).  A
+    supervised layer was evaluated and not adopted (:mod:`arabmedia.analysis._agency_model`).
+    One row per text, in order, index 0..n-1; columns :data:`TEXT_COLUMNS`: text, label (one
+    of :data:`LABELS`), trigger, agent, cause, rule, evidence (str, empty when not
+    applicable), trigger_index (int, -1 for not_casualty).
+    """
+    texts = list(texts)
+    bad = [i for i, text in enumerate(texts) if not isinstance(text, str)]
+    if bad:
+        kind = type(texts[bad[0]]).__name__
+        raise TypeError(f"classify_texts: item {bad[0]} is {kind}, not str ({len(bad)} such)")
+    sentences = pd.DataFrame(
+        {
+            "text": pd.Series(texts, dtype="str"),
+            "tokens": pd.Series(tokenize_many(texts), dtype="object"),
+        }
+    )
+    return find_agency(sentences, lexicon)[list(TEXT_COLUMNS)]
 
 
 def find_casualty_sentences(
@@ -612,8 +808,10 @@ def evaluate_gold(
     """Classify the gold sentences; return (scores, predictions).
 
     scores: :func:`arabmedia.stats.classification_scores` over :data:`LABELS` (per label and
-    macro, with bootstrap CIs over sentences).  predictions: the gold table with ``predicted``
-    and the decision columns (trigger, agent, cause, rule, evidence).
+    macro, with bootstrap CIs over sentences), with ``predicted`` (sentences predicted as the
+    label; all for macro) after ``support``, so over- or under-prediction shows.
+    predictions: the gold table with ``predicted`` and the decision columns (trigger, agent,
+    cause, rule, evidence).
     """
     from arabmedia.stats._classification import classification_scores
 
@@ -624,6 +822,15 @@ def evaluate_gold(
     )
     scores = classification_scores(
         predictions["label"], predictions["predicted"], labels=LABELS, n_boot=n_boot, seed=seed
+    )
+    predicted = predictions["predicted"].value_counts()
+    scores.insert(
+        2,
+        "predicted",
+        [
+            int(predicted.get(label, 0)) if label in LABELS else len(predictions)
+            for label in scores["label"]
+        ],
     )
     return scores, predictions
 

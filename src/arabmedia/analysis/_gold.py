@@ -2,8 +2,9 @@
 
 Every gold set (``data/gold/README.md``) has a ``split`` column; its ``test`` rows are
 frozen by a sha256 recorded in ``data/gold/FROZEN`` (paths relative to the repository root)
-when the labels were written, before any rule was tuned.  :func:`check_frozen` refuses a gold file whose test half changed since, so a
-reported test figure is always on the labels that were frozen.  :func:`gold_agreement`
+when the labels were written, before any rule was tuned.  :func:`check_frozen` refuses a
+gold file whose test half changed since, so a reported test figure is always on the labels
+that were frozen.  :func:`gold_agreement`
 compares a second, independent coder with the first.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from arabmedia.analysis._precision import ESTIMATE_COLUMNS
 from arabmedia.stats._agreement import krippendorff_alpha
 
 FROZEN_PATH = Path("data") / "gold" / "FROZEN"
@@ -129,3 +131,114 @@ def gold_agreement(
     low, high = np.nanpercentile(draws, [2.5, 97.5]) if n_boot else (np.nan, np.nan)
     row = (gold_set, len(a), float((a == b).mean()), alpha(everything), low, high)
     return pd.DataFrame([row], columns=list(AGREEMENT_COLUMNS))
+
+
+# --------------------------------------------------------------------------- the sets
+
+#: The protocol's gold sets: (name, first coder's file, second coder's file, keys, value).
+AGREEMENT_SETS = (
+    (
+        "agency",
+        "agency_sentences.tsv",
+        "agency_second_coder.tsv",
+        ("doc_id", "field", "sentence_index"),
+        "label",
+    ),
+    (
+        "segmentation",
+        "segmentation.tsv",
+        "segmentation_second_coder.tsv",
+        ("word",),
+        "segmentation",
+    ),
+)
+LEXICON_KEYS = ("lexicon", "item", "indicator", "doc_id", "field", "position")
+
+
+def _read_tsv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", comment="#", dtype=str, keep_default_na=False)
+
+
+def gold_agreements(
+    root: str | Path,
+    lexicons: Sequence[tuple[str, str]] = (),
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`gold_agreement` of every protocol set under ``root/data/gold`` and of the
+    precision judgements of the bundled ``lexicons`` ((kind, name) pairs, pooled as one set,
+    ``lexicon precision``).  Columns: :data:`AGREEMENT_COLUMNS`, one row per set."""
+    from arabmedia.lexicons import load_precision_judgements
+
+    gold = Path(root) / "data" / "gold"
+    parts = [
+        gold_agreement(
+            _read_tsv(gold / first),
+            _read_tsv(gold / second),
+            keys,
+            value,
+            gold_set=name,
+            n_boot=n_boot,
+            seed=seed,
+        )
+        for name, first, second, keys, value in AGREEMENT_SETS
+    ]
+    if lexicons:
+        judged = pd.concat([load_precision_judgements(k, n) for k, n in lexicons])
+        judged["in_sense"] = judged["in_sense"].astype(str)
+        second = judged[judged["in_sense_second"].notna()].copy()
+        second["in_sense"] = second["in_sense_second"].astype(int).astype(str)
+        parts.append(
+            gold_agreement(
+                judged,
+                second,
+                LEXICON_KEYS,
+                "in_sense",
+                gold_set="lexicon precision",
+                n_boot=n_boot,
+                seed=seed,
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+#: Columns of :func:`segmentation_validation` (the compare contract plus identifiers).
+SEGMENTATION_SCORE_COLUMNS = ("gold_set", "split", "forms", *ESTIMATE_COLUMNS)
+
+
+def segmentation_validation(root: str | Path, segmenter, *, ci: float = 0.95) -> pd.DataFrame:
+    """Exact-match accuracy of ``segmenter`` (``.segment(word) -> list[str]``) on the
+    segmentation gold sets under ``root/data/gold``, with Wilson intervals.
+
+    Rows: the protocol set ``segmentation.tsv`` per split (``dev`` for tuning, ``test`` the
+    frozen half: the honest figure), over all forms and over the forms on no list, then the
+    first list ``segmentation_v1.tsv`` (dev material: the rules were written from it).
+    Columns: :data:`SEGMENTATION_SCORE_COLUMNS`; numerator = forms segmented exactly as the
+    gold, denominator = n_units = forms.
+    """
+    from scipy.stats import binomtest
+
+    gold = Path(root) / "data" / "gold"
+    current = _read_tsv(gold / "segmentation.tsv")
+    first = _read_tsv(gold / "segmentation_v1.tsv").assign(split="all", listed="")
+    rows = []
+    for name, table in (("segmentation.tsv", current), ("segmentation_v1.tsv", first)):
+        correct = np.array(
+            [
+                " ".join(segmenter.segment(w)) == s
+                for w, s in zip(table["word"], table["segmentation"], strict=True)
+            ]
+        )
+        for split in dict.fromkeys(table["split"]):
+            for forms, mask in (
+                ("all", table["split"] == split),
+                ("on no list", (table["split"] == split) & (table["listed"] == "False")),
+            ):
+                n = int(mask.sum())
+                if n == 0:
+                    continue
+                k = int(correct[mask.to_numpy()].sum())
+                interval = binomtest(k, n).proportion_ci(confidence_level=ci, method="wilson")
+                rows.append((name, split, forms, k / n, interval.low, interval.high, n, k, n))
+    return pd.DataFrame(rows, columns=list(SEGMENTATION_SCORE_COLUMNS))

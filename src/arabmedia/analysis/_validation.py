@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -28,6 +28,26 @@ def stratified_folds(labels: pd.Series, n_splits: int = 5, seed: int = 0) -> np.
     folds = np.empty(len(labels), dtype=np.int64)
     splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     for fold, (_, test) in enumerate(splitter.split(np.zeros(len(labels)), labels.to_numpy())):
+        folds[test] = fold
+    return folds
+
+
+def grouped_folds(
+    labels: pd.Series, groups: pd.Series, n_splits: int = 5, seed: int = 0
+) -> np.ndarray:
+    """Fold number (0..n_splits-1) of each item, every group in one fold only.
+
+    Seeded, shuffled and as near stratified by label as whole groups allow (scikit-learn's
+    ``StratifiedGroupKFold``), so that e.g. one source never sits on both sides of a split.
+    Raises ValueError when there are fewer groups than folds.
+    """
+    n_groups = groups.nunique()
+    if n_groups < n_splits:
+        raise ValueError(f"grouped_folds: {n_groups} group(s) cannot fill {n_splits} folds")
+    folds = np.empty(len(labels), dtype=np.int64)
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    y, g = labels.to_numpy(), groups.to_numpy()
+    for fold, (_, test) in enumerate(splitter.split(np.zeros(len(y)), y, g)):
         folds[test] = fold
     return folds
 

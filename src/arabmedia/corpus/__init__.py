@@ -32,6 +32,7 @@ from arabmedia.corpus._dedup import (
     normalize_for_matching,
 )
 from arabmedia.corpus._labels import (
+    armpro_file_spans,
     armpro_spans,
     fignews_labels,
 )
@@ -146,6 +147,7 @@ __all__ = [
     "RecordError",
     "When",
     "acquire",
+    "armpro_file_spans",
     "armpro_spans",
     "article_text",
     "canonical_url",

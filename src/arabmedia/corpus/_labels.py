@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -81,15 +82,20 @@ def fignews_labels(folder: Path, corpus: str = "fignews2024") -> pd.DataFrame:
 
 
 def armpro_spans(folder: Path, corpus: str = "armpro") -> pd.DataFrame:
-    """One row per labelled persuasion span of the ArMPro span files.
+    """:func:`armpro_file_spans` of the ArMPro span files in ``folder`` (sorted)."""
+    return armpro_file_spans(sorted(Path(folder).glob(READERS["armpro"].patterns[0])), corpus)
+
+
+def armpro_file_spans(paths: Sequence[Path], corpus: str = "armpro") -> pd.DataFrame:
+    """One row per labelled persuasion span of the given ArMPro span files, in file order.
 
     Columns: doc_id (as in the article table), technique, start, end (character offsets
     into the source paragraph before text repairs), text.  Unreadable lines are skipped:
-    ``read_corpus`` reports them as rejects.
+    ``read_corpus`` and ``read_files`` report them as rejects.
     """
     rows = []
-    for path in sorted(Path(folder).glob(READERS["armpro"].patterns[0])):
-        for _, record in _jsonl_records(path, _Options(corpus, None, None, None)).records:
+    for path in paths:
+        for _, record in _jsonl_records(Path(path), _Options(corpus, None, None, None)).records:
             if not isinstance(record, dict) or not isinstance(record.get("labels"), list):
                 continue
             doc_id = f"{corpus}:{record.get('paragraph_id', '')}"

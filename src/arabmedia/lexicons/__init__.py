@@ -34,6 +34,12 @@ from arabmedia.lexicons._frames import (
     Indicator,
     load_frames,
 )
+from arabmedia.lexicons._precision import (
+    PRECISION_COLUMNS,
+    PRECISION_KINDS,
+    load_precision_judgements,
+    precision_files,
+)
 from arabmedia.lexicons._protected_words import (
     PROTECTED_KINDS,
     PROTECTED_WORDS_FILE,
@@ -71,6 +77,8 @@ __all__ = [
     "FRAME_FILES",
     "GLUED_NAME_MIN",
     "LEXICON_DIR",
+    "PRECISION_COLUMNS",
+    "PRECISION_KINDS",
     "PROTECTED_KINDS",
     "PROTECTED_WORDS_FILE",
     "STOPWORDS_DIR",
@@ -94,12 +102,14 @@ __all__ = [
     "load_agency_lexicon",
     "load_attribution_lexicon",
     "load_frames",
+    "load_precision_judgements",
     "load_protected_words",
     "load_removed_stopwords",
     "load_stopwords",
     "load_term_sets",
     "load_topic_labels",
     "parse_term_sets",
+    "precision_files",
     "term_sets_from_terms",
     "vocabulary_fingerprint",
 ]

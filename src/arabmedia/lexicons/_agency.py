@@ -5,7 +5,9 @@ the sections matched like them (name heads, ambiguous senses, hypothetical cues,
 markers and verbs, target prepositions, victim nouns, clause-break words) are expanded with
 :func:`arabmedia.text.surface_words` at the ``full`` level, the rule every lexicon shares;
 the words checked right next to a known word (sense exclusions, purpose forms, the words
-after a cause) are matched exactly.
+after a cause, the negation's neutral words) are matched exactly.  Clause-break words take
+only the conjunctions و/ف (بوسط, الوسط are places, not breaks).  Causes with a third-person
+pronoun (غاراته, قصفها) are derived from the cause groups for the pronoun-owner rule.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class _WindowWords(_Words):
     window: Count
 
 
+class _AgentMarkers(_WindowWords):
+    persons: Forms
+
+
 class _SenseExclusions(_WindowWords):
     applies_to: Forms
 
@@ -58,6 +64,20 @@ class _HypotheticalCues(_Words):
 
 class _ClauseBreaks(_Words):
     punctuation: Forms
+    not_after: Forms
+
+
+class _Negation(_WindowWords):
+    neutral: Forms
+
+
+class _Honorific(_Words):
+    casualty_context: Forms
+    not_names: Forms
+
+
+class _PersonActors(_Words):
+    shooter_causes: Forms
 
 
 class _CasualtyTerms(Strict):
@@ -65,20 +85,28 @@ class _CasualtyTerms(Strict):
     name_heads: _Words
     sense_exclusions: _SenseExclusions
     hypothetical_cues: _HypotheticalCues
+    honorific: _Honorific
+    commemoration_cues: _WindowWords
+    negation: _Negation
+    object_verbs: _Words
 
 
 class _Agents(Strict):
     groups: Annotated[list[_Group], Field(min_length=1)]
     cause_window: Count
-    agent_markers: _WindowWords
+    agent_markers: _AgentMarkers
     target_prepositions: _Words
     agent_verbs: _WindowWords
     victim_nouns: _Words
+    person_actors: _PersonActors
+    result_markers: _Words
+    speech_verbs: _Words
 
 
 class _Causes(Strict):
     groups: Annotated[list[_Group], Field(min_length=1)]
     not_cause_before: _Words
+    not_cause_after: _Words
     clause_breaks: _ClauseBreaks
 
 
@@ -94,24 +122,57 @@ class AgencyLexicon:
     hypothetical_cues: frozenset[str]
     hypothetical_before: int
     purpose_forms: frozenset[str]
+    honorifics: frozenset[str]
+    honorific_context: frozenset[str]
+    not_names: frozenset[str]
+    commemoration_cues: frozenset[str]
+    commemoration_before: int
+    negators: frozenset[str]
+    negation_before: int
+    negation_neutral: frozenset[str]
+    object_verbs: frozenset[str]  # active verb + object pronoun unless spelled with ة
     actors: frozenset[str]
     cause_window: int
     agent_markers: frozenset[str]
     agent_marker_window: int
+    person_markers: frozenset[str]  # agent markers after which a person noun is the agent
     target_prepositions: frozenset[str]
     agent_verbs: frozenset[str]
     agent_verb_window: int
     victim_nouns: frozenset[str]
+    person_actors: frozenset[str]  # members of forces: agents only where grammar says so
+    shooter_causes: frozenset[str]
+    result_markers: frozenset[str]
+    speech_verbs: frozenset[str]
     causes: frozenset[str]
+    owned_causes: frozenset[str]  # cause + third-person pronoun (غاراته, قصفها)
     not_cause_before: frozenset[str]
+    not_cause_after: frozenset[str]
     break_punctuation: frozenset[str]
     break_words: frozenset[str]
+    break_not_after: frozenset[str]
     coordinated: frozenset[str]  # و/ف + actor or cause: starts a new clause
 
 
 def _words(path: Path, forms: list[str], entry: str) -> frozenset[str]:
     """The surface forms of normalized one-token ``forms``."""
     return surface_words(normalized_words(forms, path, entry))
+
+
+#: Third-person pronouns that make a cause owned by an antecedent (غاراته, قصفها, عدوانهم).
+OWNER_PRONOUNS = ("ه", "ها", "هم", "هما")
+
+
+def _owned(path: Path, groups: list[_Group]) -> frozenset[str]:
+    """Cause forms without the article carrying a third-person pronoun (ة written ت)."""
+    stems = []
+    for group in groups:
+        for form in normalized_words(group.forms, path, f"group {group.name!r}"):
+            if form.startswith("ال"):
+                continue
+            stem = form[:-1] + "ت" if form.endswith("ه") else form
+            stems.extend(stem + pronoun for pronoun in OWNER_PRONOUNS)
+    return surface_words(stems)
 
 
 def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexicon:
@@ -140,6 +201,7 @@ def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexico
     )
     owners = actors | cause_words
     sense, hypothetical = terms.sense_exclusions, terms.hypothetical_cues
+    memory, negation, persons = terms.commemoration_cues, terms.negation, agents.person_actors
     return AgencyLexicon(
         triggers=triggers,
         name_heads=_words(terms_path, terms.name_heads.forms, "section 'name_heads'"),
@@ -153,21 +215,47 @@ def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexico
         purpose_forms=frozenset(
             normalized_words(hypothetical.purpose_forms, terms_path, "purpose_forms")
         ),
+        honorifics=_words(terms_path, terms.honorific.forms, "section 'honorific'"),
+        honorific_context=_words(
+            terms_path, terms.honorific.casualty_context, "section 'honorific'"
+        ),
+        not_names=_words(terms_path, terms.honorific.not_names, "section 'honorific'"),
+        commemoration_cues=_words(terms_path, memory.forms, "section 'commemoration_cues'"),
+        commemoration_before=memory.window,
+        negators=_words(terms_path, negation.forms, "section 'negation'"),
+        negation_before=negation.window,
+        negation_neutral=frozenset(normalized_words(negation.neutral, terms_path, "negation")),
+        object_verbs=_words(terms_path, terms.object_verbs.forms, "section 'object_verbs'"),
         actors=actors,
         cause_window=agents.cause_window,
         agent_markers=_words(agents_path, agents.agent_markers.forms, "section 'agent_markers'"),
         agent_marker_window=agents.agent_markers.window,
+        person_markers=_words(agents_path, agents.agent_markers.persons, "section 'agent_markers'"),
         target_prepositions=_words(
             agents_path, agents.target_prepositions.forms, "section 'target_prepositions'"
         ),
         agent_verbs=_words(agents_path, agents.agent_verbs.forms, "section 'agent_verbs'"),
         agent_verb_window=agents.agent_verbs.window,
         victim_nouns=_words(agents_path, agents.victim_nouns.forms, "section 'victim_nouns'"),
+        person_actors=_words(agents_path, persons.forms, "section 'person_actors'"),
+        shooter_causes=_words(agents_path, persons.shooter_causes, "section 'person_actors'"),
+        result_markers=_words(agents_path, agents.result_markers.forms, "section 'result_markers'"),
+        speech_verbs=_words(agents_path, agents.speech_verbs.forms, "section 'speech_verbs'"),
         causes=cause_words,
+        owned_causes=_owned(causes_path, causes.groups) - cause_words,
         not_cause_before=frozenset(
             normalized_words(causes.not_cause_before.forms, causes_path, "not_cause_before")
         ),
+        not_cause_after=_words(
+            causes_path, causes.not_cause_after.forms, "section 'not_cause_after'"
+        ),
         break_punctuation=frozenset(causes.clause_breaks.punctuation),
-        break_words=_words(causes_path, causes.clause_breaks.forms, "section 'clause_breaks'"),
+        break_words=surface_words(
+            normalized_words(causes.clause_breaks.forms, causes_path, "clause_breaks"),
+            "conjunctions",
+        ),
+        break_not_after=_words(
+            causes_path, causes.clause_breaks.not_after, "section 'clause_breaks'"
+        ),
         coordinated=frozenset(s for s in owners if s[:1] in CONJUNCTIONS and s[1:] in owners),
     )

@@ -5,7 +5,9 @@ hit: the item (frame or concept) and indicator (pattern or variant id) it belong
 matched form, a reference to the hit (doc_id, field, token position and length, the sha256 of
 its KWIC window; never the text), the indicator's hit count in the audited corpus, the split,
 the first coder's ``in_sense`` (0/1) and, on a 30% subset, ``in_sense_second`` by an
-independent coder.  Protocol: ``data/gold/README.md``.
+independent coder.  A later round of judgements (hits of an indicator changed by the audit)
+is a file of its own, ``<name>.round<N>.tsv``, so a frozen test half is never edited.
+Protocol: ``data/gold/README.md``.
 """
 
 from __future__ import annotations
@@ -36,29 +38,42 @@ PRECISION_COLUMNS = (
 PRECISION_KINDS = ("frames", "terms")
 
 
-def precision_file(kind: str, name: str) -> Path:
-    """Where the judgements of the bundled lexicon ``kind``/``name`` are kept."""
+def precision_files(kind: str, name: str) -> list[Path]:
+    """The judgement files of the bundled lexicon ``kind``/``name``: the first round, then
+    the later rounds in order."""
     if kind not in PRECISION_KINDS:
-        raise LexiconError(f"precision judgements: kind must be one of {PRECISION_KINDS}")
-    return LEXICON_DIR / kind / "precision" / f"{name}.tsv"
+        raise LexiconError(kind, f"precision judgements: kind must be one of {PRECISION_KINDS}")
+    folder = LEXICON_DIR / kind / "precision"
+    rounds = sorted(folder.glob(f"{name}.round*.tsv"), key=lambda p: int(p.stem.split("round")[1]))
+    return [folder / f"{name}.tsv", *rounds]
 
 
 def load_precision_judgements(kind: str, name: str) -> pd.DataFrame:
     """The judgements of ``kind``/``name`` (e.g. ``"frames", "war"``), checked.
 
-    Columns: lexicon (``kind/name``), then :data:`PRECISION_COLUMNS`; in_sense and
+    Columns: lexicon (``kind/name``), then :data:`PRECISION_COLUMNS`, then round (1 for the
+    first file, N for ``<name>.roundN.tsv``); in_sense and
     in_sense_second are 0/1 (in_sense_second NaN where there was no second coder).  A file
     that is missing, lacks a column or has a bad value is a :class:`LexiconError` naming the
     file and the row.
     """
-    path = precision_file(kind, name)
+    return pd.concat(
+        [
+            _read_judgements(path, f"{kind}/{name}").assign(round=number)
+            for number, path in enumerate(precision_files(kind, name), start=1)
+        ],
+        ignore_index=True,
+    )
+
+
+def _read_judgements(path: Path, lexicon: str) -> pd.DataFrame:
     try:
         table = pd.read_csv(path, sep="\t", comment="#", dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError) as error:
-        raise LexiconError(f"{path}: cannot read precision judgements: {error}") from error
+        raise LexiconError(path, f"cannot read precision judgements: {error}") from error
     missing = [c for c in PRECISION_COLUMNS if c not in table.columns]
     if missing:
-        raise LexiconError(f"{path}: missing column(s) {missing}")
+        raise LexiconError(path, f"missing column(s) {missing}")
     for column, allowed in (
         ("in_sense", {"0", "1"}),
         ("in_sense_second", {"0", "1", ""}),
@@ -68,12 +83,13 @@ def load_precision_judgements(kind: str, name: str) -> pd.DataFrame:
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0]) + 1
             raise LexiconError(
-                f"{path}: row {row}: {column} is {table[column][bad].iloc[0]!r}, "
-                f"expected one of {sorted(allowed)}"
+                path,
+                f"{column} is {table[column][bad].iloc[0]!r}, expected one of {sorted(allowed)}",
+                entry=f"row {row}",
             )
     table["in_sense"] = table["in_sense"].astype(int)
     table["in_sense_second"] = pd.to_numeric(table["in_sense_second"])
     for column in ("position", "length", "hits"):
         table[column] = table[column].astype(int)
-    table.insert(0, "lexicon", f"{kind}/{name}")
+    table.insert(0, "lexicon", lexicon)
     return table

@@ -10,32 +10,44 @@ Two backends share one small interface (``.name``, ``.segment(token)``, ``.stem(
   enclitics from the one clitic table (:mod:`arabmedia.text._clitics`), and a Larkey-style
   light stemmer, guarded by minimum stem lengths and by the protected-word list
   (:func:`arabmedia.lexicons.load_protected_words`: names, key terms and stems whose first
-  letter looks like a clitic).
+  letter looks like a clitic) and, given a vocabulary of corpus word counts, by corpus
+  evidence: a split is made when what remains is itself attested as a word.  The bundled
+  vocabulary (:data:`VOCABULARY_FILE`, the top word types of the study corpora, written by
+  tools/build_vocabulary.py) is the default.
 
 Tokens are expected in the project's default normalization (NFKC, no diacritics or tatweel,
 أ إ آ ٱ → ا, ى → ي, ة → ه).  Segments follow camel-tools' D3 style: proclitics end in ``+``,
 enclitics start with ``+`` and the stem is bare, e.g. ``"وبالاحتلال"`` →
-``["و+", "ب+", "ال+", "احتلال"]``.  The conventions are spelled out in data/gold/README.md.
+``["و+", "ب+", "ال+", "احتلال"]``.  The conventions are spelled out in
+data/gold/README_segmentation.md.
 
-:func:`make_segmenter` picks a backend.  No state is kept at module level.
+:func:`make_segmenter` picks a backend; :func:`segment_words` segments words with the
+default one.  No state is kept at module level.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import pandas as pd
+
+from arabmedia.io import atomic_path
 from arabmedia.lexicons._protected_words import ProtectedWords, load_protected_words
+from arabmedia.lexicons._resources import LEXICON_DIR
 from arabmedia.text._clitics import (
     ARTICLE,
     CONJUNCTIONS,
     FUTURE,
     HOST_ENCLITICS,
     OPEN_CLASS_ENCLITICS,
+    PREPOSITIONS,
     PROCLITIC_CHAINS,
 )
 
@@ -79,26 +91,173 @@ TANWEEN_ALIF = "ا"
 NOT_TANWEEN_ENDINGS = ("ايا", "وا")
 
 
+#: Word-type counts of the study corpora (top types only), the rule segmenter's evidence.
+VOCABULARY_FILE = LEXICON_DIR / "word_counts.tsv.gz"
+VOCABULARY_HEADER = "word\tcount"
+VOCABULARY_TOP = 50_000
+
+
+def vocabulary_counts(token_lists: Iterable[Iterable[str]], top: int | None = None) -> pd.Series:
+    """Counts of the Arabic word types in ``token_lists`` (normalized tokens, one list per text).
+
+    Tokens not made only of Arabic letters (digits, Latin, punctuation) are left out.  Returns
+    a Series word → count (index ``word``, name ``count``) sorted by count descending, then
+    word, keeping the ``top`` most frequent types when given.
+    """
+    counts: dict[str, int] = {}
+    for tokens in token_lists:
+        for token in tokens:
+            counts[token] = counts.get(token, 0) + 1
+    rows = sorted(
+        ((w, n) for w, n in counts.items() if w and set(w) <= ARABIC_LETTERS),
+        key=lambda row: (-row[1], row[0]),
+    )
+    if top is not None:
+        rows = rows[:top]
+    index = pd.Index([w for w, _ in rows], dtype=object, name="word")
+    return pd.Series([n for _, n in rows], index=index, name="count", dtype="int64")
+
+
+def write_vocabulary(counts: pd.Series, path: str | os.PathLike) -> Path:
+    """Write word → count as gzip-compressed ``word<TAB>count`` lines, reproducibly.
+
+    Rows are written sorted by count descending, then word, after a header line; the gzip
+    header carries no time, so the same counts give the same bytes.  Replaced atomically.
+    """
+    path = Path(path)
+    rows = sorted(((str(w), int(n)) for w, n in counts.items()), key=lambda r: (-r[1], r[0]))
+    text = "\n".join([VOCABULARY_HEADER, *(f"{w}\t{n}" for w, n in rows)]) + "\n"
+    data = gzip.compress(text.encode("utf-8"), mtime=0)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def read_vocabulary(path: str | os.PathLike | None = None) -> pd.Series:
+    """Read a vocabulary written by :func:`write_vocabulary` (default :data:`VOCABULARY_FILE`).
+
+    Returns a Series word → count (index ``word``, name ``count``).  Raises ``ValueError``
+    naming the file and line for a wrong header, a malformed line or a repeated word.
+    """
+    path = Path(path or VOCABULARY_FILE)
+    with gzip.open(path, "rt", encoding="utf-8", newline="\n") as handle:
+        lines = handle.read().split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines or lines[0] != VOCABULARY_HEADER:
+        raise ValueError(f"{path}: line 1: expected the header 'word<TAB>count'")
+    words, numbers = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        word, _, count = line.partition("\t")
+        if not word or not count.isdigit():
+            raise ValueError(f"{path}: line {number}: expected 'word<TAB>count', got {line!r}")
+        words.append(word)
+        numbers.append(int(count))
+    index = pd.Index(words, dtype=object, name="word")
+    if index.has_duplicates:
+        raise ValueError(f"{path}: word {index[index.duplicated()][0]!r} is listed twice")
+    return pd.Series(numbers, index=index, name="count", dtype="int64")
+
+
 class CamelDataMissingWarning(UserWarning):
     """The camel-tools morphology data is absent; the rule-based fallback is used."""
 
 
+#: Evidence thresholds of :class:`RuleSegmenter` with a vocabulary: a base counts as attested
+#: with at least MIN_BASE_COUNT occurrences, and a proclitic split needs the remainder to be
+#: at least MIN_BASE_SHARE times as frequent as the whole form.
+MIN_BASE_COUNT = 5
+MIN_BASE_SHARE = 0.02
+#: Enclitics the vocabulary may split off open-class words, longest first (beyond
+#: OPEN_CLASS_ENCLITICS, which the rules split without evidence).
+EVIDENCE_ENCLITICS = ("هما", "هم", "هن", "ها", "كم", "نا", "ه", "ك", "ي")
+#: ي ك كم are split only off a base at least this many times as frequent as the form.
+RARE_PRONOUN_RATIO = 10
+#: One-letter proclitics whose letter often starts a stem (وزير، بيروت، كافه، فجر، لندن).
+LOOKALIKE_PROCLITICS = frozenset((*CONJUNCTIONS, *PREPOSITIONS))
+
+
+# A base's last letter as written alone (قيادت → قياده، اصابو → اصابوا، اسرا → اسري).
+_ALONE_SPELLING = {"ت": "ه", "و": "وا", "ئ": "ء", "ؤ": "ء", "ا": "ي"}
+# Endings of form-VIII verbs (تزم، تزمت، تزموا) and verbal nouns (تزام، تزامها، تزامات) of
+# ل-initial roots, which look like ال + a ت-word once ال is split off (التزم، التزام).
+_PRONOUN_OR_NONE = ("", "ه", "ها", "هم", "هما")
+_FORM_VIII_VERB_ENDINGS = frozenset(e + p for e in ("", "ت", "وا", "ا") for p in _PRONOUN_OR_NONE)
+_FORM_VIII_NOUN_ENDINGS = frozenset(e + p for e in ("", "ا", "ات") for p in _PRONOUN_OR_NONE)
+
+
+def _alone(base: str) -> str:
+    """``base`` with its last letter spelt as without a pronoun (see _ALONE_SPELLING)."""
+    if base[-1:] == "ا" and len(base) < 4:
+        return base  # ارا، نفا: too short to tell ى from a stem alif
+    return base[:-1] + _ALONE_SPELLING[base[-1]] if base[-1:] in _ALONE_SPELLING else base
+
+
+def _form_viii(remainder: str) -> bool:
+    """Whether ``remainder`` (after ال) has the shape of a form-VIII verb or verbal noun of a
+    ل-initial root: ت C C (التزم) or ت C ا C (التزام) plus an ending, not تشاور or تالي."""
+    if not remainder.startswith("ت"):
+        return False
+    return remainder[3:] in _FORM_VIII_VERB_ENDINGS or (
+        remainder[2:3] == "ا" and remainder[4:] in _FORM_VIII_NOUN_ENDINGS
+    )
+
+
 class RuleSegmenter:
-    """Rule-based clitic splitter and light stemmer that needs no external data.
+    """Rule-based clitic splitter and light stemmer, optionally guided by corpus word counts.
 
     Candidate proclitic sequences are tried longest first; a candidate is valid when the
     remainder is long enough (2 letters after ال, 3 after a bare one-letter clitic unless the
-    remainder is a short function word, a verb prefix after س).  A candidate whose remainder
-    is a protected word (possibly inflected) wins over longer ones, otherwise the longest valid
-    one is taken.  Enclitics are split after closed-class hosts and, for هم هما هن ها, after
-    open-class stems (3+ letters, 2 for ها); ة written ت before a pronoun is restored
-    (حكومته → حكومه +ه).  A word carrying ال takes no pronoun enclitic.
+    remainder is a short function word, a verb prefix after س), ال does not precede a particle
+    and ك does not precede a function word (كذلك، كما are lexicalized).  A candidate whose
+    remainder is a protected word (possibly inflected) wins over longer ones, otherwise the
+    longest valid one is taken.  Enclitics are split after closed-class hosts and, for هم هما
+    هن ها, after open-class stems (3+ letters, 2 for ها); ة written ت before a pronoun is
+    restored (حكومته → حكومه +ه).  A word carrying ال takes no pronoun enclitic.
+
+    ``vocabulary`` (word → count, e.g. :func:`read_vocabulary` or :func:`vocabulary_counts`)
+    adds corpus evidence; without it the rules above decide alone.  With it:
+
+    * a look-alike proclitic (و ف ب ك ل, or ال before the shape of a form-VIII verb or
+      verbal noun of a ل-initial root: التزم، التزامها) is not split off a form seen
+      ``min_count`` times when the remainder - counted alone, without its pronoun, with ال or
+      another one-letter proclitic - is rarer than ``min_share`` of the form or than
+      ``min_count`` (after و, which attaches to any word: than once), so كافه، باحثين، كونيل
+      stay whole and بسبب، وكذلك split;
+    * ة before a pronoun is restored or kept as the verb ending ت by which base is more
+      frequent (جهتها → جهه +ها, نفذتها → نفذت +ها); a base ending in ا before a pronoun
+      other than ه is also looked up with ى (اسرانا → اسرا +نا, counted as اسري);
+    * the pronouns ه ي نا ك كم are split off open-class words only when the base is attested
+      (``min_count``) and the form fits the pronoun reading: for ه the base takes ها/هم more
+      often than the ة-forms ات ته تها تهم (قوله، حديثه; not مقاومه، مؤسسه) and does not end
+      in ي (nisba يه); for نا the base is an imperfect verb (يمكننا) or takes ال and is no
+      past verb (وصلنا: نا is the subject), and the form is not tanween after ن (امنا); ي ك كم
+      (rare in news) need a base :data:`RARE_PRONOUN_RATIO` times as frequent as the form,
+      taking ال, and a form that never inflects as a stem (الشرقي، شرقيه، منفذين، البنك).
+
+    Each token costs a few dozen dictionary look-ups, once per instance (cached).  ``name`` is
+    ``"rules"`` without a vocabulary and ``"rules+vocabulary-<digest>"`` with one, the digest
+    covering the counts and thresholds, so caches keyed by the name never mix the two.
     """
 
-    name = "rules"
-
-    def __init__(self, protected: ProtectedWords | None = None):
+    def __init__(
+        self,
+        protected: ProtectedWords | None = None,
+        vocabulary: Mapping[str, int] | pd.Series | None = None,
+        *,
+        min_count: int = MIN_BASE_COUNT,
+        min_share: float = MIN_BASE_SHARE,
+    ):
         self.protected = protected if protected is not None else load_protected_words()
+        items = vocabulary.items() if vocabulary is not None else ()
+        self.vocabulary: dict[str, int] = {str(word): int(count) for word, count in items}
+        self.min_count, self.min_share = min_count, min_share
+        self.name = "rules"
+        if self.vocabulary:
+            digest = hashlib.sha256(repr((min_count, min_share)).encode())
+            for word, count in sorted(self.vocabulary.items()):
+                digest.update(f"{word}\t{count}\n".encode())
+            self.name = f"rules+vocabulary-{digest.hexdigest()[:12]}"
         self._analyses: dict[str, tuple[tuple[str, ...], str, str]] = {}  # per-instance cache
 
     def segment(self, token: str) -> list[str]:
@@ -130,6 +289,94 @@ class RuleSegmenter:
         stem, enclitic = self._split_enclitic(remainder)
         return clitics, stem, enclitic
 
+    # ------------------------------------------------------------------ evidence
+
+    def _count(self, word: str) -> int:
+        return self.vocabulary.get(word, 0)
+
+    def _attested(self, word: str) -> bool:
+        return self.vocabulary.get(word, 0) >= self.min_count
+
+    def _evidence(self, word: str) -> int:
+        """Corpus count of ``word`` or, if higher, of ``word`` without a pronoun enclitic, also
+        spelt as alone (ت → ة، و → وا، ئ ؤ → ء، ا → ى: قيادته، اصابوها، حلفائهم، اسرانا)."""
+        best = self._count(word)
+        for enclitic in HOST_ENCLITICS:
+            if word.endswith(enclitic) and len(word) - len(enclitic) >= 3:
+                base = word[: -len(enclitic)]
+                best = max(best, self._count(base), self._count(_alone(base)))
+        return best
+
+    def _lookalike(self, token: str, clitics: tuple[str, ...], remainder: str) -> bool:
+        """True when the counts show ``clitics`` are letters of an attested stem."""
+        last = clitics[-1] if clitics else ""
+        if last not in LOOKALIKE_PROCLITICS and not (last == ARTICLE and _form_viii(remainder)):
+            return False
+        whole = self._count(token)
+        if whole < self.min_count or self._protected_root(remainder) is not None:
+            return False
+        # و attaches to any word, so any sighting of the remainder will do after it.
+        floor = 1 if last == "و" else self.min_count
+        return self._family(remainder, token) < max(floor, self.min_share * whole)
+
+    def _family(self, remainder: str, token: str) -> int:
+        """Evidence that ``remainder`` is a word: its own (:meth:`_evidence`) plus its
+        occurrences with the article or another one-letter proclitic (not ``token``)."""
+        others = [ARTICLE + remainder, *(c + remainder for c in LOOKALIKE_PROCLITICS)]
+        return self._evidence(remainder) + sum(self._count(f) for f in others if f != token)
+
+    def _base_before_pronoun(self, base: str, enclitic: str) -> tuple[str, str] | None:
+        """(base as segmented, base as looked up) left by a pronoun, if attested: ت restored
+        to ة (ه) or kept, by frequency; ى written ا before a pronoun is looked up as ي
+        (اسرانا → اسرا +نا, counted as اسري)."""
+        if base.endswith("ت"):
+            restored = base[:-1] + "ه"
+            if self._attested(restored) and self._count(restored) >= self._count(base):
+                return restored, restored
+        if self._attested(base):
+            return base, base
+        if enclitic != "ه" and base.endswith("ا") and self._attested(_alone(base)):
+            return base, _alone(base)  # not before ه: Xاه is mostly Xاة (قضاه، اداه)
+        return None
+
+    def _evidence_enclitic(self, word: str) -> tuple[str, str] | None:
+        """(base, enclitic) when the counts support a pronoun on an open-class ``word``."""
+        for enclitic in EVIDENCE_ENCLITICS:
+            written = word[: -len(enclitic)]
+            if not word.endswith(enclitic) or len(written) < 3 - (enclitic == "ها"):
+                continue
+            found = self._base_before_pronoun(written, enclitic)
+            if found is None or not self._fits_pronoun(word, written, found[1], enclitic):
+                continue
+            return found[0], enclitic
+        return None
+
+    def _fits_pronoun(self, word: str, written: str, lookup: str, enclitic: str) -> bool:
+        """Whether ``word`` = ``written`` + ``enclitic`` reads as a pronoun (see class doc);
+        ``lookup`` is the base as it is written alone."""
+        count = self._count
+        if enclitic in OPEN_CLASS_ENCLITICS:
+            return enclitic == "ها" or not written.endswith("ا")
+        nominal = self._attested(ARTICLE + lookup)
+        if enclitic == "ه":
+            if written.endswith("ي"):
+                return False  # Xيه is the feminine nisba (عسكريه)
+            pronoun = count(written + "ها") + count(written + "هم")
+            feminine = sum(count(written + e) for e in ("ات", "ته", "تها", "تهم"))
+            return pronoun >= self.min_count and pronoun > feminine
+        if enclitic == "نا":
+            tanween = self._attested(word[:-1])  # امنا، مواطنا
+            past_verb = self._attested(written + "وا")  # وصلنا: نا is the subject
+            imperfect = written.startswith("ي")  # يمكننا
+            return (imperfect or (nominal and not past_verb)) and not tanween
+        # ي ك كم: rare in news, so the base must be far more frequent than the form, take
+        # ال, and the form itself must not inflect as a stem (الشرقي، شرقيه، منفذين، البنك).
+        rare = count(word) * RARE_PRONOUN_RATIO <= count(lookup)
+        stem_forms = (ARTICLE + word, word + "ه", word + "ن", word + "ها", word + "ات")
+        return nominal and rare and not any(self._attested(form) for form in stem_forms)
+
+    # ------------------------------------------------------------------ rules
+
     def _split_proclitics(self, token: str) -> tuple[tuple[str, ...], str]:
         if token in self.protected.all:
             return (), token
@@ -138,6 +385,8 @@ class RuleSegmenter:
             for clitics, written in PROCLITIC_CHAINS
             if token.startswith(written) and self._valid_remainder(clitics, token[len(written) :])
         ]
+        if self.vocabulary:
+            valid = [(c, r) for c, r in valid if not self._lookalike(token, c, r)]
         for clitics, remainder in valid:
             if remainder in self.protected.all:
                 return clitics, remainder
@@ -150,11 +399,13 @@ class RuleSegmenter:
         if not clitics:
             return True
         if clitics[-1] == ARTICLE:
-            return len(remainder) >= 2
+            return len(remainder) >= 2 and (remainder not in SHORT_HOSTS or remainder == "كل")
         if clitics[-1] == FUTURE:
             return len(remainder) >= 3 and remainder.startswith(IMPERFECT_PREFIXES)
         if clitics[-1] in CONJUNCTIONS and remainder in PRONOUN_WORDS:
             return True
+        if clitics[-1] == "ك" and remainder in self.protected.function:
+            return False
         return len(remainder) >= 3 or remainder in SHORT_HOSTS
 
     def _protected_root(self, word: str) -> str | None:
@@ -177,6 +428,10 @@ class RuleSegmenter:
                 return word[: -len(enclitic)], enclitic
         if word in self.protected.all:
             return word, ""
+        if self.vocabulary:
+            found = self._evidence_enclitic(word)
+            if found is not None:
+                return found
         for enclitic in OPEN_CLASS_ENCLITICS:
             base = word[: -len(enclitic)]
             if word.endswith(enclitic) and len(base) >= 3 - (enclitic == "ها"):
@@ -328,12 +583,14 @@ class CamelSegmenter:
 def make_segmenter(backend: str = "auto", warn: bool = True):
     """A segmenter: ``"camel"``, ``"rules"``, or ``"auto"`` (camel if its data is installed).
 
+    The rule backend reads the bundled corpus vocabulary (:data:`VOCABULARY_FILE`).
+
     With ``"auto"`` and no camel-tools data, a :class:`CamelDataMissingWarning` is issued
     (shown once per calling line under Python's default warning filter) unless ``warn`` is
     False, and the rule-based fallback is returned.
     """
     if backend == "rules":
-        return RuleSegmenter()
+        return RuleSegmenter(vocabulary=read_vocabulary())
     if backend == "camel":
         return CamelSegmenter()
     if backend != "auto":
@@ -347,4 +604,16 @@ def make_segmenter(backend: str = "auto", warn: bool = True):
             CamelDataMissingWarning,
             stacklevel=2,
         )
-    return RuleSegmenter()
+    return RuleSegmenter(vocabulary=read_vocabulary())
+
+
+def segment_words(words: Iterable[str]) -> list[list[str]]:
+    """Segments of each word by the default backend (:func:`make_segmenter` ``"auto"``).
+
+    camel-tools when its data is installed, else :class:`RuleSegmenter` with the bundled
+    corpus vocabulary (no warning).  Pieces are written ``و+``, ``ال+``, the stem, ``+ها``;
+    one list per word, in input order.  Builds one segmenter per call, so pass all the words
+    at once.
+    """
+    segmenter = make_segmenter("auto", warn=False)
+    return [segmenter.segment(word) for word in words]
