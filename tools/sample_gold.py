@@ -13,7 +13,10 @@ Subcommands (all seeded; rerunning gives the same sample):
   classifier, with a hard-negative stratum (casualty words in other senses);
 * ``attribution`` - sentences with a speech verb or attribution marker;
 * ``segmentation`` - word types by frequency band, mostly forms on no list;
-* ``lexicon`` - a sample of the hits of every frame indicator and term variant, as KWIC.
+* ``lexicon`` - a sample of the hits of every frame indicator and term variant, as KWIC;
+* ``pairs`` - cross-outlet article pairs within a date window, from the default study and a
+  newscred2013 subset, stratified by a TF-IDF similarity computed here (independent of the
+  event matcher), for the same / related / different codebook.
 
 Every sample is split at random within its strata into ``dev`` and ``test`` halves before
 anyone labels it.  Example::
@@ -33,7 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from arabmedia.analysis import article_sentences, kwic, sentence_sha
+from arabmedia import corpus as corpus_module
+from arabmedia.analysis import article_sentences, event_pair_text, kwic, sentence_sha
 from arabmedia.analysis._framing import find_frames
 from arabmedia.analysis._terminology import find_terms
 from arabmedia.config import load_settings
@@ -249,6 +253,112 @@ def lexicon_command(args, settings) -> pd.DataFrame:
     return chosen[[*columns, "left", "match", "right"]]
 
 
+PAIR_WINDOW_DAYS = 1
+PAIR_BINS = ((0.0, 0.1), (0.1, 0.2), (0.2, 0.35), (0.35, 0.55), (0.55, 1.01))
+PAIRS_PER_BIN = 32  # per corpus and similarity bin
+RANDOM_PAIRS = 15  # per corpus: random cross-outlet pairs in the window (mostly different)
+NEWSCRED_FILES = (
+    "Alahram.Newspaper.jsonl",
+    "bbcarabicnews.jsonl",
+    "cnnarabic.jsonl",
+    "almasryalyoum.jsonl",
+    "Tahrir.News.Official.jsonl",
+    "El.Dostor.News.jsonl",
+    "masrawy.jsonl",
+)
+NEWSCRED_MAPPING = {
+    "doc_id": "id",
+    "outlet": "outlet_name",
+    "title": "title",
+    "body": "body",
+    "published": "published",
+}
+
+
+def newscred_articles(settings) -> pd.DataFrame:
+    """The seven newscred2013 outlets the pair gold set draws from."""
+    from arabmedia.corpus import read_files
+
+    folder = settings.mirror / "newscred2013"
+    paths = [folder / name for name in NEWSCRED_FILES]
+    articles = read_files(
+        paths, "generic", corpus="newscred2013", mapping=NEWSCRED_MAPPING
+    ).articles
+    # ids and outlets as the manifest corpus (load_corpora) names them: file#record, file stem
+    files = articles["source_file"].map(lambda path: Path(path).name)
+    articles["doc_id"] = "newscred2013:" + files + "#" + articles["source_record"].astype(str)
+    articles["outlet"] = files.str.removesuffix(".jsonl")
+    return articles
+
+
+def candidate_pairs(articles: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Cross-outlet pairs within the window: each article's 5 most similar (TF-IDF of word
+    1-2-grams of normalized tokens, cosine) plus random pairs, with their similarity."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from arabmedia.text import tokenize_many
+
+    articles = articles[articles["date"].notna()].reset_index(drop=True)
+    docs = [" ".join(t) for t in tokenize_many(event_pair_text(articles).tolist())]
+    matrix = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit_transform(docs)
+    days = articles["date"].dt.normalize()
+    outlets = articles["outlet"].to_numpy()
+    rows = set()
+    for day in sorted(days.unique()):
+        here = np.flatnonzero(days == day)
+        near = np.flatnonzero((days - day).abs() <= pd.Timedelta(days=PAIR_WINDOW_DAYS))
+        sims = (matrix[here] @ matrix[near].T).toarray()
+        for row, i in enumerate(here):
+            other = outlets[near] != outlets[i]
+            order = np.argsort(-np.where(other, sims[row], -1), kind="stable")[:5]
+            rows |= {
+                tuple(sorted((i, int(near[j])))) for j in order if other[j] and sims[row, j] > 0
+            }
+        for _ in range(3):
+            i, j = int(rng.choice(here)), int(rng.choice(near))
+            if outlets[i] != outlets[j]:
+                rows.add(tuple(sorted((i, j))))
+    pairs = pd.DataFrame(sorted(rows), columns=["a", "b"])
+    pairs["similarity"] = np.asarray(
+        matrix[pairs["a"]].multiply(matrix[pairs["b"]]).sum(axis=1)
+    ).ravel()
+    for side in ("a", "b"):
+        pairs[f"doc_id_{side}"] = articles.loc[pairs[side], "doc_id"].to_numpy()
+        pairs[f"outlet_{side}"] = articles.loc[pairs[side], "outlet"].to_numpy()
+        pairs[f"date_{side}"] = articles.loc[pairs[side], "date"].dt.date.astype(str).to_numpy()
+        pairs[f"text_{side}"] = event_pair_text(articles).loc[pairs[side]].to_numpy()
+    return pairs
+
+
+def pairs_command(args, settings) -> pd.DataFrame:
+    """Per corpus: PAIRS_PER_BIN pairs in each similarity bin and RANDOM_PAIRS random pairs."""
+    from arabmedia.analysis import sentence_sha
+
+    rng = np.random.default_rng(SEED + 4)
+    study = corpus_module.compared_articles(load_articles(settings), settings)
+    parts = []
+    for name, articles in (("default", study), ("newscred2013", newscred_articles(settings))):
+        pairs = candidate_pairs(articles, rng)
+        for low, high in PAIR_BINS:
+            pool = pairs[(pairs["similarity"] >= low) & (pairs["similarity"] < high)]
+            chosen = pool.iloc[np.sort(rng.permutation(len(pool))[:PAIRS_PER_BIN])]
+            parts.append(chosen.assign(source=name, stratum=f"sim {low:.2f}-{min(high, 1):.2f}"))
+        random = pairs.iloc[np.sort(rng.permutation(len(pairs))[:RANDOM_PAIRS])]
+        parts.append(random.assign(source=name, stratum="random"))
+    chosen = pd.concat(parts, ignore_index=True).drop_duplicates(["doc_id_a", "doc_id_b"])
+    chosen = chosen.reset_index(drop=True)
+    chosen["split"] = ""
+    for _key, group in chosen.groupby(["source", "stratum"], sort=True):
+        chosen.loc[group.index, "split"] = _split(len(group), rng)
+    for side in ("a", "b"):
+        chosen[f"text_sha256_{side}"] = chosen[f"text_{side}"].map(sentence_sha)
+    chosen = chosen.assign(label="", note="")
+    columns = ["source", "doc_id_a", "doc_id_b", "text_sha256_a", "text_sha256_b", "outlet_a"]
+    columns += ["outlet_b", "date_a", "date_b", "stratum", "split", "label", "note"]
+    chosen[columns].to_csv(args.references, sep="\t", index=False, lineterminator="\n")
+    return chosen[[*columns, "similarity", "text_a", "text_b"]]
+
+
 def _kwic_rows(articles, field, texts, tokens, matches, lexicon) -> pd.DataFrame:
     lines = kwic(texts, tokens, matches, window=KWIC_WINDOW)
     lines["doc_id"] = articles.loc[lines["doc"], "doc_id"].to_numpy()
@@ -267,7 +377,9 @@ def _kwic_rows(articles, field, texts, tokens, matches, lexicon) -> pd.DataFrame
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["agency", "attribution", "segmentation", "lexicon"])
+    parser.add_argument(
+        "command", choices=["agency", "attribution", "segmentation", "lexicon", "pairs"]
+    )
     parser.add_argument("--references", type=Path, required=True)
     parser.add_argument("--view", type=Path, required=True)
     parser.add_argument("--exclude", type=Path, nargs="*", help="earlier gold files to avoid")
@@ -287,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         "attribution": sentences_command,
         "segmentation": segmentation_command,
         "lexicon": lexicon_command,
+        "pairs": pairs_command,
     }[args.command]
     view = command(args, settings)
     view.to_csv(args.view, sep="\t", index=False, lineterminator="\n")

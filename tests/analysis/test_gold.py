@@ -180,3 +180,66 @@ def test_frame_precision_is_reported_before_and_after_the_audit(audited_articles
     morality = items[items["item"] == "morality"].set_index("version")["estimate"]
     assert morality["current"] > morality["as audited"]  # the bare الله indicator was dropped
     assert not analysis.audit_covers(audited_articles.iloc[:10], [("frames", "generic")])
+
+
+# ------------------------------------------------------------------ event pairs
+
+
+def pair_articles():
+    return pd.DataFrame(
+        {
+            "doc_id": ["c:f.jsonl#0", "c:f.jsonl#1", "c:g.jsonl#0"],
+            "title": ["one", "two", "three"],
+            "lead": ["", "a lead", ""],
+            "body": ["w " * 80, "", "body"],
+        }
+    )
+
+
+def write_pairs(path, rows):
+    columns = ["doc_id_a", "doc_id_b", "text_sha256_a", "text_sha256_b", "split", "label"]
+    lines = ["# comment", "\t".join(columns), *("\t".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def test_event_pairs_resolve_ids_with_hash_signs_and_refuse_changed_texts(tmp_path):
+    articles = pair_articles()
+    sha = analysis.event_pair_text(articles).map(analysis.sentence_sha).tolist()
+    assert analysis.event_pair_text(articles).iloc[0] == "one |  | " + " ".join(["w"] * 60)
+    good = ("c:f.jsonl#0", "c:g.jsonl#0", sha[0], sha[2], "dev", "same")
+    table = analysis.load_event_pairs(write_pairs(tmp_path / "p.tsv", [good]), articles)
+    assert table.loc[0, "doc_id_a"] == "c:f.jsonl#0"
+    changed = ("c:f.jsonl#1", "c:g.jsonl#0", sha[0], sha[2], "test", "maybe")
+    with pytest.raises(ValueError, match=r"row 2: label 'maybe'") as error:
+        analysis.load_event_pairs(write_pairs(tmp_path / "p.tsv", [good, changed]), articles)
+    assert "the text of c:f.jsonl#1 changed" in str(error.value)
+
+
+def test_pair_scores_and_the_threshold_chosen_on_dev():
+    gold = pd.DataFrame({"label": ["same", "same", "related", "different", "same"]})
+    similarity = pd.Series([0.9, 0.6, 0.55, 0.1, 0.2])
+    cut = analysis.choose_pair_threshold(similarity, gold)
+    # >= 0.6: 2 hits of 2 predicted, 3 true -> F1 0.8; >= 0.2: 3 of 4 -> F1 6/7, the best
+    assert cut == 0.2
+    scores = analysis.score_event_pairs(gold, similarity >= 0.6, n_boot=100).iloc[0]
+    assert (scores["n_pairs"], scores["n_same"], scores["n_predicted"]) == (5, 3, 2)
+    assert scores["precision"] == 1.0 and scores["recall"] == pytest.approx(2 / 3)
+    assert scores["f1"] == pytest.approx(0.8)
+    with pytest.raises(ValueError, match="one prediction per gold pair"):
+        analysis.score_event_pairs(gold, [True], n_boot=0)
+
+
+@needs_corpora
+def test_the_committed_event_pairs_resolve_and_are_double_coded():
+    from arabmedia.corpus import load_corpora
+
+    articles = pd.concat(
+        [load_articles(SETTINGS), load_corpora(["newscred2013"], SETTINGS).articles],
+        ignore_index=True,
+    )
+    pairs = analysis.load_event_pairs(ROOT / "data" / "gold" / "event_pairs.tsv", articles)
+    assert len(pairs) >= 300
+    assert set(pairs["label"]) == {"same", "related", "different"}
+    agreement = analysis.gold_agreements(ROOT, n_boot=50).set_index("gold_set")
+    assert agreement.loc["event pairs", "n_units"] >= 0.3 * len(pairs)

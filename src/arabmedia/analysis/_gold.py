@@ -11,6 +11,7 @@ compares a second, independent coder with the first.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -151,12 +152,24 @@ AGREEMENT_SETS = (
         ("word",),
         "segmentation",
     ),
+    (
+        "event pairs",
+        "event_pairs.tsv",
+        "event_pairs_second_coder.tsv",
+        ("doc_id_a", "doc_id_b"),
+        "label",
+    ),
 )
 LEXICON_KEYS = ("lexicon", "item", "indicator", "doc_id", "field", "position")
 
 
 def _read_tsv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, sep="\t", comment="#", dtype=str, keep_default_na=False)
+    """A gold TSV without its ``#`` comment lines (a ``#`` inside a field, as in the ids
+    ``<corpus>:<file>#<record>``, is data)."""
+    lines = [
+        line for line in Path(path).read_text("utf-8").splitlines(True) if not line.startswith("#")
+    ]
+    return pd.read_csv(io.StringIO("".join(lines)), sep="\t", dtype=str, keep_default_na=False)
 
 
 def gold_agreements(
@@ -242,3 +255,97 @@ def segmentation_validation(root: str | Path, segmenter, *, ci: float = 0.95) ->
                 interval = binomtest(k, n).proportion_ci(confidence_level=ci, method="wilson")
                 rows.append((name, split, forms, k / n, interval.low, interval.high, n, k, n))
     return pd.DataFrame(rows, columns=list(SEGMENTATION_SCORE_COLUMNS))
+
+
+# --------------------------------------------------------------------------- event pairs
+
+PAIR_LABELS = ("same", "related", "different")
+PAIR_COLUMNS = ("doc_id_a", "doc_id_b", "text_sha256_a", "text_sha256_b", "split", "label")
+
+
+def event_pair_text(articles: pd.DataFrame) -> pd.Series:
+    """What the coder of an event pair read, per article: title | lead | the first 60 words
+    of the body (hashed into the gold file's ``text_sha256_a/b``)."""
+    body = articles["body"].fillna("").str.split().str[:60].str.join(" ")
+    parts = (articles["title"].fillna(""), articles["lead"].fillna(""), body)
+    return (parts[0] + " | " + parts[1] + " | " + parts[2]).str.strip()
+
+
+def load_event_pairs(path: str | Path, articles: pd.DataFrame) -> pd.DataFrame:
+    """The event-pair gold set, checked against the loaded ``articles``.
+
+    Every pair must name two articles of ``articles`` whose :func:`event_pair_text` still
+    hashes to ``text_sha256_a/b`` and a label in :data:`PAIR_LABELS`; otherwise a ValueError
+    lists each failing row and why.  Returns the table as stored (``#`` comments dropped).
+    """
+    from arabmedia.analysis._agency import sentence_sha
+
+    path = Path(path)
+    table = _read_tsv(path)
+    missing = [c for c in PAIR_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}")
+    by_id = articles.drop_duplicates("doc_id").set_index("doc_id")
+    needed = sorted(set(table["doc_id_a"]) | set(table["doc_id_b"]))
+    present = [doc for doc in needed if doc in by_id.index]
+    hashes = event_pair_text(by_id.loc[present]).map(sentence_sha)
+    problems = []
+    for number, row in enumerate(table.itertuples(index=False), start=1):
+        if row.label not in PAIR_LABELS:
+            problems.append(f"row {number}: label {row.label!r} is not one of {PAIR_LABELS}")
+        for doc, sha in ((row.doc_id_a, row.text_sha256_a), (row.doc_id_b, row.text_sha256_b)):
+            if doc not in hashes.index:
+                problems.append(f"row {number}: article {doc} is not in the loaded corpus")
+            elif hashes[doc] != sha:
+                problems.append(f"row {number}: the text of {doc} changed (hash differs)")
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        raise ValueError(f"{path}: {len(problems)} problem(s):\n  {shown}")
+    return table
+
+
+def score_event_pairs(
+    gold: pd.DataFrame,
+    same: pd.Series,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Pairwise precision, recall and F1 of ``same`` (bool per gold row: the matcher put both
+    articles in one event) against the gold label *same* (related and different are
+    negatives).  One row: n_pairs, n_same (gold), n_predicted, then precision, recall, f1 with
+    ``_low``/``_high`` bootstrap intervals over pairs (:func:`classification_scores`)."""
+    from arabmedia.stats._classification import classification_scores
+
+    truth = gold["label"].eq("same").to_numpy()
+    predicted = np.asarray(same, dtype=bool)
+    if len(predicted) != len(truth):
+        raise ValueError("score_event_pairs: one prediction per gold pair is needed")
+    scores = classification_scores(
+        pd.Series(truth), pd.Series(predicted), labels=[True, False], n_boot=n_boot, seed=seed
+    ).iloc[[0]]
+    metrics = [c for c in scores.columns if c not in ("label", "support")]
+    row = {"n_pairs": len(truth), "n_same": int(truth.sum()), "n_predicted": int(predicted.sum())}
+    return pd.DataFrame([row | scores[metrics].iloc[0].to_dict()])
+
+
+def choose_pair_threshold(
+    similarity: pd.Series, gold: pd.DataFrame, *, minimum: float = 0.0
+) -> float:
+    """The similarity cut that maximizes the F1 of "similarity >= cut" for the gold label
+    *same* over ``gold`` (use the dev half: the cut is then scored on the test half).
+    Candidates are the observed similarities of at least ``minimum`` (a floor below which
+    the matcher's candidate search does not reach, e.g. MinHash LSH); ties go to the higher
+    cut."""
+    truth = gold["label"].eq("same").to_numpy()
+    values = np.asarray(similarity, dtype=float)
+    if len(values) != len(truth) or not truth.any():
+        raise ValueError("choose_pair_threshold: one similarity per gold pair and a 'same' pair")
+    best, best_f1 = np.inf, -1.0
+    for cut in np.unique(values[np.isfinite(values) & (values >= minimum)])[::-1]:
+        predicted = values >= cut
+        hits = (predicted & truth).sum()
+        f1 = 2 * hits / (predicted.sum() + truth.sum())
+        if f1 > best_f1:
+            best, best_f1 = float(cut), f1
+    return best

@@ -452,3 +452,76 @@ def macro_f1_figure(
         pooled, "method", "f1", "f1_low", "f1_high", "task", colors=colors, xlabel=xlabel,
         xlim=(0, 1),
     )  # fmt: skip
+
+
+def coverage_matrix_figure(
+    table: pd.DataFrame,
+    row: str = "outlet_a",
+    column: str = "outlet_b",
+    value: str = "shared_events",
+    *,
+    order: list[str] | None = None,
+    label: str = "events both cover",
+) -> Figure:
+    """Heat map of a square outlet × outlet table (e.g. events both outlets cover), each cell
+    annotated with its value; outlets in ``order`` (default: first appearance).  Sized for
+    2–20 outlets: the cells shrink and the labels stay whole."""
+    _require_columns(table, "coverage_matrix_figure", row=row, column=column, value=value)
+    _require_finite(table, "coverage_matrix_figure", value)
+    names = order or list(dict.fromkeys([*table[row], *table[column]]))
+    grid = (
+        table.pivot_table(index=row, columns=column, values=value, aggfunc="sum")
+        .reindex(index=names, columns=names)
+        .to_numpy(dtype=float)
+    )
+    n = len(names)
+    with use_paper_style():
+        width = COLUMN_WIDTHS[1] if n <= 6 else COLUMN_WIDTHS[2]
+        fig = Figure(figsize=(width, width * 0.82), layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        image = ax.imshow(np.nan_to_num(grid), cmap="Blues", aspect="equal")
+        size = 7 if n <= 6 else max(3.5, 7 - 0.25 * n)
+        top = np.nanmax(grid) if np.isfinite(grid).any() else 0
+        for i in range(n):
+            for j in range(n):
+                if np.isfinite(grid[i, j]):
+                    shade = "white" if top and grid[i, j] > 0.6 * top else "black"
+                    text = f"{grid[i, j]:.0f}"
+                    ax.text(j, i, text, ha="center", va="center", fontsize=size, color=shade)
+        labels = [human_label(name) for name in names]
+        ax.set_xticks(
+            range(n), labels, rotation=45 if n > 2 else 0, ha="right" if n > 2 else "center"
+        )
+        ax.set_yticks(range(n), labels)
+        ax.tick_params(length=0)
+        fig.colorbar(image, ax=ax, shrink=0.8).set_label(label)
+        _fit_text(fig)
+    return fig
+
+
+def lag_figure(
+    lags: pd.DataFrame,
+    pair: str = "pair",
+    lag: str = "lag_hours",
+    *,
+    xlabel: str = "hours from the first report to this outlet's first report",
+) -> Figure:
+    """Box plots of reporting lags, one row per ordered outlet pair (first appearance order):
+    the distribution over the events both cover of how long after A outlet B first reported
+    (negative: B was first).  Whiskers at the 5th and 95th percentiles; fliers not drawn."""
+    _require_columns(lags, "lag_figure", pair=pair, lag=lag)
+    _require_finite(lags, "lag_figure", lag)
+    names = list(dict.fromkeys(lags[pair]))
+    data = [lags.loc[lags[pair] == name, lag].to_numpy(dtype=float) for name in names]
+    with use_paper_style():
+        fig = Figure(figsize=(COLUMN_WIDTHS[2], 0.9 + 0.32 * len(names)), layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False, widths=0.6)
+        ax.set_yticks(range(1, len(names) + 1), [human_label(name) for name in names])
+        ax.invert_yaxis()
+        ax.axvline(0, **ZERO_LINE)
+        ax.set_xlabel(xlabel)
+        _fit_text(fig)
+    return fig
