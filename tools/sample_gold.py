@@ -248,9 +248,9 @@ def lexicon_command(args, settings) -> pd.DataFrame:
     chosen = pd.concat(picked, ignore_index=True)
     chosen = chosen.assign(in_sense="", note="")
     columns = ["lexicon", "concept", "variant", "form", "doc_id", "field", "position", "length"]
-    columns += ["window_sha256", "outlet", "hits", "split", "in_sense", "note"]
+    columns += ["window_sha256", "hits", "split", "in_sense", "note"]
     chosen[columns].to_csv(args.references, sep="\t", index=False, lineterminator="\n")
-    return chosen[[*columns, "left", "match", "right"]]
+    return chosen[[*columns, "outlet", "left", "match", "right"]]
 
 
 PAIR_WINDOW_DAYS = 1

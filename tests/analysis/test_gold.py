@@ -118,6 +118,7 @@ def test_bundled_judgements_are_valid_and_double_coded_on_a_third():
     for kind, name in (("frames", "war"), ("frames", "generic"), ("terms", "gaza_war")):
         table = load_precision_judgements(kind, name)
         assert set(table["in_sense"]) <= {0, 1}
+        assert "outlet" not in table.columns  # package data names no outlet: the id does
         share = table["in_sense_second"].notna().mean()
         assert share >= 0.28, (kind, name, share)
 
@@ -126,7 +127,7 @@ def test_a_bad_judgement_value_names_file_and_row(tmp_path, monkeypatch):
     folder = tmp_path / "frames" / "precision"
     folder.mkdir(parents=True)
     header = "\t".join(precision_data.PRECISION_COLUMNS)
-    row = "f\tw\tw\ta:1\tbody\t3\t1\tabc\tA\t10\ttest\tyes\t\tnote"
+    row = "f\tw\tw\ta:1\tbody\t3\t1\tabc\t10\ttest\tyes\t\tnote"
     (folder / "mine.tsv").write_text(f"{header}\n{row}\n", "utf-8")
     monkeypatch.setattr(precision_data, "LEXICON_DIR", tmp_path)
     with pytest.raises(LexiconError, match=r"mine.tsv: row 1: in_sense is 'yes'"):

@@ -3,10 +3,11 @@
 ``lexicons/data/<kind>/precision/<name>.tsv`` (kind ``frames`` or ``terms``) holds, per judged
 hit: the item (frame or concept) and indicator (pattern or variant id) it belongs to, the
 matched form, a reference to the hit (doc_id, field, token position and length, the sha256 of
-its KWIC window; never the text), the indicator's hit count in the audited corpus, the split,
-the first coder's ``in_sense`` (0/1) and, on a 30% subset, ``in_sense_second`` by an
-independent coder.  A later round of judgements (hits of an indicator changed by the audit)
-is a file of its own, ``<name>.round<N>.tsv``, so a frozen test half is never edited.
+its KWIC window; never the text, nor the outlet, which the article id gives), the
+indicator's hit count in the audited corpus, the split, the first coder's ``in_sense``
+(0/1) and, on a 30% subset, ``in_sense_second`` by an independent coder.  A later round of
+judgements (hits of an indicator changed by the audit) is a file of its own,
+``<name>.round<N>.tsv``, so a frozen test half is never edited.
 Protocol: ``data/gold/README.md``.
 """
 
@@ -28,7 +29,6 @@ PRECISION_COLUMNS = (
     "position",
     "length",
     "window_sha256",
-    "outlet",
     "hits",
     "split",
     "in_sense",
