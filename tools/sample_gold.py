@@ -122,7 +122,9 @@ def attribution_stratum(normalized: str) -> str:
     return "attribution" if ATTRIBUTION_CUE.search(normalized) else "other"
 
 
-def sample_sentences(sentences: pd.DataFrame, task: str, exclude: set[tuple]) -> pd.DataFrame:
+def sample_sentences(
+    sentences: pd.DataFrame, task: str, exclude: set[tuple], seed: int = SEED
+) -> pd.DataFrame:
     """Seeded sample stratified by outlet, period and cue stratum, split into halves."""
     stratum_of, quotas = (
         (agency_stratum, AGENCY_QUOTAS)
@@ -132,7 +134,7 @@ def sample_sentences(sentences: pd.DataFrame, task: str, exclude: set[tuple]) ->
     sentences = sentences.assign(stratum=sentences["normalized"].map(stratum_of))
     keys = zip(sentences["doc_id"], sentences["field"], sentences["sentence_index"], strict=True)
     sentences = sentences[[key not in exclude for key in keys]]
-    rng = np.random.default_rng(SEED if task == "agency" else SEED + 1)
+    rng = np.random.default_rng(seed + (0 if task == "agency" else 1))
     parts = []
     for outlet in sorted(sentences["outlet"].unique()):
         for stratum, quota in quotas.items():
@@ -160,7 +162,7 @@ def sentences_command(args, settings) -> pd.DataFrame:
         exclude |= set(
             zip(done["doc_id"], done["field"], done["sentence_index"].astype(int), strict=True)
         )
-    chosen = sample_sentences(candidate_sentences(settings), args.command, exclude)
+    chosen = sample_sentences(candidate_sentences(settings), args.command, exclude, args.seed)
     chosen["sentence_sha256"] = chosen["text"].map(sentence_sha)
     labels = (
         ["label", "note"]
@@ -383,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--references", type=Path, required=True)
     parser.add_argument("--view", type=Path, required=True)
     parser.add_argument("--exclude", type=Path, nargs="*", help="earlier gold files to avoid")
+    parser.add_argument(
+        "--seed", type=int, default=SEED, help="sentence sets: a new seed for each new set"
+    )
     parser.add_argument(
         "--frames", nargs="*", default=["generic", "war", "journalism", "loaded_language"]
     )

@@ -146,6 +146,13 @@ AGREEMENT_SETS = (
         "label",
     ),
     (
+        "agency v3",
+        "agency_sentences_v3.tsv",
+        "agency_v3_second_coder.tsv",
+        ("doc_id", "field", "sentence_index"),
+        "label",
+    ),
+    (
         "segmentation",
         "segmentation.tsv",
         "segmentation_second_coder.tsv",
