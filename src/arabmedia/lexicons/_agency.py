@@ -1,11 +1,13 @@
 """The agency word lists (``lexicons/data/agency``): casualty triggers, actors and causes.
 
 Forms are single tokens in the default normalization, written without clitics.  Groups and
-the sections matched like them (name heads, ambiguous senses, hypothetical cues, agent
-markers and verbs, target prepositions, victim nouns, clause-break words) are expanded with
+the sections matched like them (name heads, ambiguous senses, hypothetical cues, funeral
+words, agent markers and verbs, aspect verbs, responsibility frames, pronoun subjects, target
+prepositions, victim nouns, fighting sides, cause links, clause-break words) are expanded with
 :func:`arabmedia.text.surface_words` at the ``full`` level, the rule every lexicon shares;
 the words checked right next to a known word (sense exclusions, purpose forms, the words
-after a cause, the negation's neutral words) are matched exactly.  Clause-break words take
+after a cause, the negation's neutral words, break words after a preposition) are matched
+exactly.  Clause-break words take
 only the conjunctions و/ف (بوسط, الوسط are places, not breaks).  Causes with a third-person
 pronoun (غاراته, قصفها) are derived from the cause groups for the pronoun-owner rule.
 """
@@ -53,18 +55,25 @@ class _AgentMarkers(_WindowWords):
     persons: Forms
 
 
+class _AgentVerbs(_WindowWords):
+    relatives: Forms
+
+
 class _SenseExclusions(_WindowWords):
     applies_to: Forms
 
 
 class _HypotheticalCues(_Words):
     before: Count
+    complement_before: Count
     purpose_forms: Forms
 
 
 class _ClauseBreaks(_Words):
     punctuation: Forms
     not_after: Forms
+    after_preposition: Forms
+    toll_openers: Forms
 
 
 class _Negation(_WindowWords):
@@ -73,11 +82,22 @@ class _Negation(_WindowWords):
 
 class _Honorific(_Words):
     casualty_context: Forms
+    funeral_words: Forms
     not_names: Forms
 
 
 class _PersonActors(_Words):
     shooter_causes: Forms
+
+
+class _Responsibility(_WindowWords):
+    admissions: Forms
+
+
+class _FightingSides(_Words):
+    prepositions: Forms
+    pairs: Forms
+    pair_window: Count
 
 
 class _CasualtyTerms(Strict):
@@ -96,7 +116,10 @@ class _Agents(Strict):
     cause_window: Count
     agent_markers: _AgentMarkers
     target_prepositions: _Words
-    agent_verbs: _WindowWords
+    agent_verbs: _AgentVerbs
+    aspect_verbs: _WindowWords
+    responsibility: _Responsibility
+    pronoun_subjects: _Words
     victim_nouns: _Words
     person_actors: _PersonActors
     result_markers: _Words
@@ -107,6 +130,8 @@ class _Causes(Strict):
     groups: Annotated[list[_Group], Field(min_length=1)]
     not_cause_before: _Words
     not_cause_after: _Words
+    fighting: _FightingSides
+    cause_links: _Words
     clause_breaks: _ClauseBreaks
 
 
@@ -121,9 +146,11 @@ class AgencyLexicon:
     ambiguous_senses: frozenset[str]
     hypothetical_cues: frozenset[str]
     hypothetical_before: int
+    complement_before: int  # reach of a cue before a ب-prefixed killing noun (هدد X باغتيال)
     purpose_forms: frozenset[str]
     honorifics: frozenset[str]
     honorific_context: frozenset[str]
+    funeral_words: frozenset[str]  # anywhere in the clause: الشهيد is not a mere title
     not_names: frozenset[str]
     commemoration_cues: frozenset[str]
     commemoration_before: int
@@ -139,6 +166,14 @@ class AgencyLexicon:
     target_prepositions: frozenset[str]
     agent_verbs: frozenset[str]
     agent_verb_window: int
+    relatives: frozenset[str]  # الذي/التي before a verb with an object pronoun (التي نفذها)
+    object_agent_verbs: frozenset[str]  # agent verbs with an object pronoun (نفذها, يشنه)
+    aspect_verbs: frozenset[str]  # continue/intend/do: an agent verb only before a killing
+    aspect_verb_window: int
+    responsibility: frozenset[str]  # responsibility and accusation words before any trigger
+    admissions: frozenset[str]  # admission verbs before a killing verb (يقر بقتل)
+    responsibility_window: int
+    pronoun_subjects: frozenset[str]  # انه, انها before a killing verb: its subject is named before
     victim_nouns: frozenset[str]
     person_actors: frozenset[str]  # members of forces: agents only where grammar says so
     shooter_causes: frozenset[str]
@@ -148,10 +183,16 @@ class AgencyLexicon:
     owned_causes: frozenset[str]  # cause + third-person pronoun (غاراته, قصفها)
     not_cause_before: frozenset[str]
     not_cause_after: frozenset[str]
+    fighting: frozenset[str]  # clashes and battles: a side after `side_prepositions` is named
+    side_prepositions: frozenset[str]
+    pair_words: frozenset[str]  # بين A وB: the و-prefixed B continues the phrase
+    pair_window: int
+    cause_links: frozenset[str]  # اثر, جراء: the cause after them explains the casualty before
     break_punctuation: frozenset[str]
     break_words: frozenset[str]
     break_not_after: frozenset[str]
-    coordinated: frozenset[str]  # و/ف + actor or cause: starts a new clause
+    break_after_preposition: frozenset[str]  # في حين: a break after a preposition too
+    coordinated: frozenset[str]  # و/ف + actor, cause or toll noun: starts a new clause
 
 
 def _words(path: Path, forms: list[str], entry: str) -> frozenset[str]:
@@ -173,6 +214,36 @@ def _owned(path: Path, groups: list[_Group]) -> frozenset[str]:
             stem = form[:-1] + "ت" if form.endswith("ه") else form
             stems.extend(stem + pronoun for pronoun in OWNER_PRONOUNS)
     return surface_words(stems)
+
+
+def _duals(path: Path, groups: list[_Group]) -> frozenset[str]:
+    """The dual of each cause form without the article (اعتداءين, غارتين, هجومان; ة written
+    ت), so a pair of strikes is a cause like one."""
+    stems = []
+    for group in groups:
+        for form in normalized_words(group.forms, path, f"group {group.name!r}"):
+            if not form.startswith("ال"):
+                stem = form[:-1] + "ت" if form.endswith("ه") else form
+                stems.extend((stem + "ين", stem + "ان"))
+    return surface_words(stems)
+
+
+def _with_object(path: Path, forms: list[str]) -> frozenset[str]:
+    """The agent verb forms that are another listed form plus a third-person object pronoun
+    (نفذها = نفذ + ها, نفذته = نفذت + ه), with و/ف."""
+    words = frozenset(normalized_words(forms, path, "section 'agent_verbs'"))
+    found = [
+        word
+        for word in words
+        if any(word.endswith(p) and word[: -len(p)] in words for p in OWNER_PRONOUNS)
+    ]
+    return surface_words(found, "conjunctions")
+
+
+def _coordinated(path: Path, forms: list[str]) -> frozenset[str]:
+    """The و/ف-prefixed surface forms of ``forms`` (without the bare forms)."""
+    words = normalized_words(forms, path, "section 'clause_breaks'")
+    return surface_words(words, "conjunctions") - frozenset(words)
 
 
 def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexicon:
@@ -199,9 +270,11 @@ def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexico
     cause_words = frozenset().union(
         *(_words(causes_path, g.forms, f"group {g.name!r}") for g in causes.groups)
     )
+    cause_words |= _duals(causes_path, causes.groups)
     owners = actors | cause_words
     sense, hypothetical = terms.sense_exclusions, terms.hypothetical_cues
     memory, negation, persons = terms.commemoration_cues, terms.negation, agents.person_actors
+    frames = agents.responsibility
     return AgencyLexicon(
         triggers=triggers,
         name_heads=_words(terms_path, terms.name_heads.forms, "section 'name_heads'"),
@@ -212,6 +285,7 @@ def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexico
         ambiguous_senses=_words(terms_path, sense.applies_to, "section 'sense_exclusions'"),
         hypothetical_cues=_words(terms_path, hypothetical.forms, "section 'hypothetical_cues'"),
         hypothetical_before=hypothetical.before,
+        complement_before=hypothetical.complement_before,
         purpose_forms=frozenset(
             normalized_words(hypothetical.purpose_forms, terms_path, "purpose_forms")
         ),
@@ -219,6 +293,7 @@ def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexico
         honorific_context=_words(
             terms_path, terms.honorific.casualty_context, "section 'honorific'"
         ),
+        funeral_words=_words(terms_path, terms.honorific.funeral_words, "section 'honorific'"),
         not_names=_words(terms_path, terms.honorific.not_names, "section 'honorific'"),
         commemoration_cues=_words(terms_path, memory.forms, "section 'commemoration_cues'"),
         commemoration_before=memory.window,
@@ -236,6 +311,16 @@ def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexico
         ),
         agent_verbs=_words(agents_path, agents.agent_verbs.forms, "section 'agent_verbs'"),
         agent_verb_window=agents.agent_verbs.window,
+        relatives=_words(agents_path, agents.agent_verbs.relatives, "section 'agent_verbs'"),
+        object_agent_verbs=_with_object(agents_path, agents.agent_verbs.forms),
+        aspect_verbs=_words(agents_path, agents.aspect_verbs.forms, "section 'aspect_verbs'"),
+        aspect_verb_window=agents.aspect_verbs.window,
+        responsibility=_words(agents_path, frames.forms, "section 'responsibility'"),
+        admissions=_words(agents_path, frames.admissions, "section 'responsibility'"),
+        responsibility_window=frames.window,
+        pronoun_subjects=_words(
+            agents_path, agents.pronoun_subjects.forms, "section 'pronoun_subjects'"
+        ),
         victim_nouns=_words(agents_path, agents.victim_nouns.forms, "section 'victim_nouns'"),
         person_actors=_words(agents_path, persons.forms, "section 'person_actors'"),
         shooter_causes=_words(agents_path, persons.shooter_causes, "section 'person_actors'"),
@@ -249,6 +334,11 @@ def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexico
         not_cause_after=_words(
             causes_path, causes.not_cause_after.forms, "section 'not_cause_after'"
         ),
+        fighting=_words(causes_path, causes.fighting.forms, "section 'fighting'"),
+        side_prepositions=_words(causes_path, causes.fighting.prepositions, "section 'fighting'"),
+        pair_words=_words(causes_path, causes.fighting.pairs, "section 'fighting'"),
+        pair_window=causes.fighting.pair_window,
+        cause_links=_words(causes_path, causes.cause_links.forms, "section 'cause_links'"),
         break_punctuation=frozenset(causes.clause_breaks.punctuation),
         break_words=surface_words(
             normalized_words(causes.clause_breaks.forms, causes_path, "clause_breaks"),
@@ -257,5 +347,9 @@ def load_agency_lexicon(folder: str | os.PathLike | None = None) -> AgencyLexico
         break_not_after=_words(
             causes_path, causes.clause_breaks.not_after, "section 'clause_breaks'"
         ),
-        coordinated=frozenset(s for s in owners if s[:1] in CONJUNCTIONS and s[1:] in owners),
+        break_after_preposition=frozenset(
+            normalized_words(causes.clause_breaks.after_preposition, causes_path, "clause_breaks")
+        ),
+        coordinated=frozenset(s for s in owners if s[:1] in CONJUNCTIONS and s[1:] in owners)
+        | _coordinated(causes_path, causes.clause_breaks.toll_openers),
     )
