@@ -15,6 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+
 
 def _library_version(distribution: str) -> str:
     try:
@@ -38,4 +40,29 @@ def code_fingerprint(
         for part in (label.encode("utf-8"), content):
             digest.update(len(part).to_bytes(8, "little"))
             digest.update(part)
+    return digest.hexdigest()
+
+
+def package_fingerprint(
+    folder: str | Path = PACKAGE_DIR,
+    distributions: Iterable[tuple[str, str]] | None = None,
+) -> str:
+    """sha256 over every file under ``folder`` (sorted relative paths and bytes, no
+    ``__pycache__``) and the (name, version) of every installed distribution (default: all
+    of this environment's), for caches of steps whose code paths are too many to list."""
+    folder = Path(folder)
+    if distributions is None:
+        distributions = (
+            (d.metadata["Name"].lower(), d.version)
+            for d in metadata.distributions()
+            if d.metadata["Name"]
+        )
+    digest = hashlib.sha256(b"package")
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        for part in (str(path.relative_to(folder)).encode("utf-8"), path.read_bytes()):
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+    versions = "\n".join(sorted(f"{name}=={version}" for name, version in distributions))
+    digest.update(versions.encode())
     return digest.hexdigest()

@@ -183,6 +183,15 @@ class Settings:
         return name if not path.suffix and len(path.parts) == 1 else str(self.resolve(path))
 
 
+def step_cache(settings: Settings):
+    """The study's cache of analysis steps, ``<cache_dir>/steps``: an
+    :class:`arabmedia.cache.StepCache` (``cached = step_cache(settings)``, then
+    ``cached(analysis.count_frames)(articles, tokens, frames)``)."""
+    from arabmedia.cache import StepCache
+
+    return StepCache(settings.cache_dir / "steps")
+
+
 def find_root(start: str | os.PathLike | None = None) -> Path:
     """The study folder: ``$ARABMEDIA_ROOT`` when set, else the nearest folder from ``start``
     (default: the current working directory) upward holding ``arabmedia.toml``, else

@@ -1,5 +1,7 @@
 """Sentence splitting on hand-written Arabic news-style text."""
 
+import itertools
+import random
 import re
 
 from hypothesis import given
@@ -113,3 +115,129 @@ def test_spans_are_ordered_and_disjoint(text):
     spans = sentence_spans(text)
     assert all(0 <= a < b <= len(text) for a, b in spans)
     assert all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
+
+
+# ------------------------------------------- equivalence with a per-character reference
+
+TERMINAL_CHARS = ".?!؟…！？"
+QUOTE_CLOSERS = {"«": "»", "“": "”"}
+
+
+def _reference_is_abbreviation_or_number(text: str, position: int) -> bool:
+    """Rule 3 of the module doc, and decimals: a full stop in 3.5 or after a lone letter."""
+    if text[position] != ".":
+        return False
+    before = text[position - 1] if position > 0 else ""
+    after = text[position + 1] if position + 1 < len(text) else ""
+    if before.isdigit() and after.isdigit():
+        return True
+    two_before = text[position - 2] if position > 1 else " "
+    return before.isalpha() and not two_before.isalpha() and after != "."
+
+
+def _reference_cut_points(text: str) -> list[int]:
+    """The module doc's rules, one character at a time (the splitter's former code)."""
+    cuts, open_quotes, position = [], [], 0
+    while position < len(text):
+        char = text[position]
+        if char in "\n\r\u2028\u2029\x0b\x0c\x85":
+            open_quotes.clear()
+            cuts.append(position + 1)
+        elif char in QUOTE_CLOSERS:
+            open_quotes.append(QUOTE_CLOSERS[char])
+        elif open_quotes and char == open_quotes[-1]:
+            open_quotes.pop()
+        elif char == '"':
+            open_quotes.append('"')
+        elif char in TERMINAL_CHARS and not _reference_is_abbreviation_or_number(text, position):
+            end = position + 1
+            while end < len(text) and text[end] in TERMINAL_CHARS:
+                end += 1
+            while end < len(text) and text[end] in "»”\"')]}’":
+                if open_quotes and text[end] == open_quotes[-1]:
+                    open_quotes.pop()
+                elif text[end] in '»”"':
+                    break
+                end += 1
+            if (end >= len(text) or text[end].isspace()) and not open_quotes:
+                cuts.append(end)
+            position = end
+            continue
+        position += 1
+    return cuts
+
+
+def _reference_split(text: str) -> list[str]:
+    """Cut at the reference cut points, strip, drop empty pieces."""
+    bounds = [0, *_reference_cut_points(text), len(text)]
+    pieces = (text[a:b].strip() for a, b in itertools.pairwise(bounds))
+    return [piece for piece in pieces if piece]
+
+
+EDGE_CASES = [
+    "",
+    ".",
+    "...",
+    "؟!",
+    "a.",
+    ".a",
+    "3.5",
+    "3.",
+    ".5",
+    "د. محمد",
+    "U.S. ذلك",
+    "aa. bb",
+    "a.. b",
+    "ب.. ج",
+    "«",
+    "»",
+    "«»",
+    "«انتهى!» ثم",
+    "«انتهى!»ثم",
+    "«جملة. جملة»",
+    '"أ." ب',
+    '"أ"." ب',
+    '."',
+    '."«',
+    "!».",
+    "قال: «انتهى». وأضاف",
+    "«“قال.” ثم» بعد. نعم",
+    "«“قال.» ثم” بعد. نعم",
+    "(جملة.) تالية",
+    "جملة.’) تالية",
+    "«سطر.\nسطر» آخر. هنا",
+    "سطر\r\nسطر\u2028سطر\u2029\x0b\x0c\x85",
+    "نهاية.\u00a0بداية",
+    "نهاية.\tبداية",
+    "نهاية！ بداية？ ثم…",
+    "\u2026\u2026 .",
+]
+
+
+def test_edge_cases_match_the_reference():
+    for text in EDGE_CASES:
+        assert split_sentences(text) == _reference_split(text), repr(text)
+
+
+def test_generated_texts_match_the_reference():
+    rng = random.Random(20250301)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" + "abcJSU"
+    digits = "0123456789٠١٢"
+    pieces = [
+        (letters, 30),
+        (digits, 6),
+        (" ", 14),
+        ("\t\u00a0", 1),
+        (TERMINAL_CHARS, 10),
+        ('«»“”"', 8),
+        ("')]}’(", 3),
+        ("\n\r\u2028\u2029\x0b\x0c\x85", 2),
+    ]
+    alphabets = [chars for chars, _ in pieces]
+    weights = [weight for _, weight in pieces]
+    for _ in range(4000):
+        length = rng.randrange(0, 120)
+        text = "".join(rng.choice(rng.choices(alphabets, weights)[0]) for _ in range(length))
+        assert split_sentences(text) == _reference_split(text), repr(text)
+        expected = _reference_split(text)
+        assert [text[a:b] for a, b in sentence_spans(text)] == expected, repr(text)

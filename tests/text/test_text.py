@@ -348,9 +348,11 @@ def test_benchmark_loader_skips_bad_records_and_reports_files(tmp_path, caplog):
 
 def test_run_benchmark_reports_every_method():
     result = run_benchmark(["«غزة» تحت القصف، ٥٠ شهيدًا."] * 40, n_jobs=2)
-    assert set(result["methods"]) == {"naive_camel", "project_1proc", "project_2proc", "bare_regex"}
+    tokenizers = {"project_1proc", "project_2proc", "lists_1proc", "lists_2proc"}
+    assert set(result["methods"]) == {"naive_camel", "bare_regex", *tokenizers}
     counts = {name: entry["tokens"] for name, entry in result["methods"].items()}
-    assert counts["naive_camel"] == counts["project_1proc"] == counts["project_2proc"] == 40 * 9
+    assert {counts[name] for name in ["naive_camel", *tokenizers]} == {40 * 9}
+    assert {"project_2proc_vs_1proc", "lists_2proc_vs_1proc"} <= set(result["ratios"])
     assert all(ratio > 0 for ratio in result["ratios"].values())
     assert result["peak_rss_mib"]["self"] > 0
     table = format_benchmark(result)

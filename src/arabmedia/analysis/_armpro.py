@@ -13,14 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from arabmedia.analysis._framing import match_frames
 from arabmedia.analysis._validation import grouped_folds
@@ -30,6 +26,10 @@ from arabmedia.stats._classification import classification_scores
 from arabmedia.text._dtm import make_vectorizer
 from arabmedia.text._normalize import NormalizeSettings, tokenize_many
 from arabmedia.text._vocabulary import is_word
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
 
 LOADED_LANGUAGE = "Loaded_Language"
 #: Columns of a detector's :meth:`LoadedLanguageDetector.detect` table.
@@ -251,6 +251,8 @@ class SupervisedDetector:
         self.min_df = min_df
 
     def _model(self) -> LogisticRegression:
+        from sklearn.linear_model import LogisticRegression
+
         return LogisticRegression(
             solver="newton-cg", max_iter=1000, class_weight="balanced", random_state=self.seed
         )
@@ -259,6 +261,8 @@ class SupervisedDetector:
         return [_Parsed.of(body, self.lexicon) for body in table["body"]]
 
     def _paragraph_matrix(self, parsed: list[_Parsed]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
         words = [p.word_tokens for p in parsed]
         hits = np.log1p([[len(p.matches)] for p in parsed])
         return sp.hstack(
@@ -276,6 +280,9 @@ class SupervisedDetector:
         ValueError when the table lacks paragraphs (or word tokens) with and without
         loaded language.
         """
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         parsed = self._parse(table)
         gold_tokens = [
             p.gold_tokens(spans) for p, spans in zip(parsed, table["spans"], strict=True)

@@ -37,14 +37,19 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import scipy.sparse as sp
-from datasketch import MinHash, MinHashLSH
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import HashingVectorizer
 from tqdm import tqdm
 
-from arabmedia.corpus._dedup import _jaccard, _lsh_bands, _minhash_signatures, _shingle_sets
+from arabmedia.corpus._dedup import (
+    _jaccard,
+    _lsh_bands,
+    _minhash_signatures,
+    _shingle_sets,
+    band_buckets,
+)
 from arabmedia.text._normalize import tokenize_many
 from arabmedia.text._vocabulary import is_word
 
@@ -273,11 +278,17 @@ class _MinhashSimilarity:
         texts = pa.array([" ".join(row) for row in words], pa.large_string())
         self.sets = _shingle_sets(texts, MINHASH_SHINGLE, 1)
         self.empty = np.zeros(0, dtype=np.uint64)
-        self.threshold, self.seed = threshold, seed
+        from datasketch import MinHash
+
         positions = list(self.sets)
-        self.template = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=seed)
-        signatures = _minhash_signatures([self.sets[p] for p in positions], self.template)
-        self.signatures = dict(zip(positions, signatures, strict=True))
+        template = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=seed)
+        signatures = _minhash_signatures([self.sets[p] for p in positions], template)
+        # LSH buckets per band (-1: no signature), as a MinHashLSH index with these bands.
+        self.buckets = np.full((0, len(words)), -1, dtype=np.int64)
+        if positions:
+            bands = band_buckets(signatures, *_lsh_bands(threshold, MINHASH_PERMUTATIONS))
+            self.buckets = np.full((len(bands), len(words)), -1, dtype=np.int64)
+            self.buckets[:, positions] = bands
 
     def _jaccard(self, first: int, second: int) -> float:
         own, theirs = self.sets.get(first, self.empty), self.sets.get(second, self.empty)
@@ -298,32 +309,22 @@ class _MinhashSimilarity:
     def candidates(
         self, queries: np.ndarray, block: np.ndarray, outlets: np.ndarray
     ) -> list[np.ndarray]:
-        """Block rows of other outlets sharing an LSH band with a query, as (2, n) arrays
-        of row positions."""
-        index = MinHashLSH(
-            threshold=self.threshold,
-            num_perm=MINHASH_PERMUTATIONS,
-            params=_lsh_bands(self.threshold, MINHASH_PERMUTATIONS),
-        )
-        for position in block.tolist():
-            if position in self.signatures:
-                index.insert(position, self._sketch(position), check_duplication=False)
+        """Block rows of other outlets sharing an LSH bucket with a query, as (2, n) arrays
+        of row positions (the rows a MinHashLSH query over the block would return)."""
         found = []
-        for query in queries.tolist():
-            if query not in self.signatures:
-                continue
-            others = [p for p in index.query(self._sketch(query)) if outlets[p] != outlets[query]]
-            if others:
-                found.append(np.vstack([np.full(len(others), query), np.sort(others)]))
+        for band in self.buckets:
+            members = block[band[block] >= 0]
+            members = members[np.argsort(band[members], kind="stable")]
+            keys = band[members]
+            asked = queries[band[queries] >= 0]
+            left = np.searchsorted(keys, band[asked], "left")
+            counts = np.searchsorted(keys, band[asked], "right") - left
+            first = np.repeat(asked, counts)
+            starts = np.repeat(left - np.cumsum(counts) + counts, counts)
+            second = members[starts + np.arange(counts.sum())]
+            other = outlets[first] != outlets[second]
+            found.append(np.vstack([first[other], second[other]]))
         return found
-
-    def _sketch(self, position: int) -> MinHash:
-        return MinHash(
-            seed=self.seed,
-            hashvalues=self.signatures[position],
-            permutations=self.template.permutations,
-            scheme=self.template.scheme,
-        )
 
 
 def _similarity(

@@ -19,7 +19,11 @@ import numpy as np
 import pandas as pd
 
 from arabmedia.analysis._precision import ESTIMATE_COLUMNS
-from arabmedia.stats._agreement import krippendorff_alpha
+from arabmedia.stats._agreement import (
+    alpha_from_coincidences,
+    resampled_coincidences,
+    unit_coincidences,
+)
 
 FROZEN_PATH = Path("data") / "gold" / "FROZEN"
 AGREEMENT_COLUMNS = (
@@ -115,22 +119,19 @@ def gold_agreement(
         raise ValueError(f"gold_agreement: {int(unmatched.sum())} unit(s) only in second: {row}")
     a = both[f"{value}_first"].astype(str).to_numpy()
     b = both[f"{value}_second"].astype(str).to_numpy()
-
-    def alpha(index: np.ndarray) -> float:
-        codes = pd.DataFrame(
-            {
-                "unit": np.concatenate([np.arange(len(index))] * 2),
-                "coder": ["first"] * len(index) + ["second"] * len(index),
-                "value": np.concatenate([a[index], b[index]]),
-            }
-        )
-        return krippendorff_alpha(codes)
-
-    rng = np.random.default_rng(seed)
-    everything = np.arange(len(a))
-    draws = [alpha(rng.integers(0, len(a), len(a))) for _ in range(n_boot)]
+    codes = pd.DataFrame(
+        {
+            "unit": np.tile(np.arange(len(a)), 2),
+            "coder": np.repeat(["first", "second"], len(a)),
+            "value": np.concatenate([a, b]),
+        }
+    )
+    contributions, categories, _ = unit_coincidences(codes)  # units in row order
+    rows = np.random.default_rng(seed).integers(0, len(a), (n_boot, len(a)))
+    draws = alpha_from_coincidences(resampled_coincidences(contributions, rows), categories)
     low, high = np.nanpercentile(draws, [2.5, 97.5]) if n_boot else (np.nan, np.nan)
-    row = (gold_set, len(a), float((a == b).mean()), alpha(everything), low, high)
+    alpha = float(alpha_from_coincidences(contributions.sum(axis=0), categories))
+    row = (gold_set, len(a), float((a == b).mean()), alpha, low, high)
     return pd.DataFrame([row], columns=list(AGREEMENT_COLUMNS))
 
 
@@ -149,6 +150,13 @@ AGREEMENT_SETS = (
         "agency v3",
         "agency_sentences_v3.tsv",
         "agency_v3_second_coder.tsv",
+        ("doc_id", "field", "sentence_index"),
+        "label",
+    ),
+    (
+        "agency v4",
+        "agency_sentences_v4.tsv",
+        "agency_v4_second_coder.tsv",
         ("doc_id", "field", "sentence_index"),
         "label",
     ),

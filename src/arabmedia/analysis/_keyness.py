@@ -29,7 +29,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
 
 from arabmedia.stats._association import g2_2x2, williams_q
 from arabmedia.text._display import display_terms
@@ -153,6 +152,8 @@ def log_likelihood(
     (log2 of relative frequency a / b; a zero count counts as 0.5), direction ("a" when
     relatively more frequent in a, else "b"); sorted by g2 descending, then term.
     """
+    from scipy import stats as scipy_stats
+
     terms, a, b = _aligned(counts_a, counts_b, "log_likelihood")
     n_a, n_b = a.sum(), b.sum()
     cells = (a, b, n_a - a, n_b - b)

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from arabmedia.config import Settings
 from arabmedia.lexicons._frames import FrameDictionary
@@ -53,6 +52,8 @@ def indicator_precision(judgements: pd.DataFrame, *, ci: float = 0.95) -> pd.Dat
     dev_estimate and test_estimate are the shares within each half.  Rows sorted by lexicon,
     item, indicator.
     """
+    from scipy.stats import binomtest
+
     _require(judgements, JUDGEMENT_COLUMNS, "indicator_precision")
     rows = []
     for (lexicon, item, indicator), group in judgements.groupby(

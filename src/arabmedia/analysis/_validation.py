@@ -11,11 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from arabmedia.stats._classification import classification_scores
 from arabmedia.text._dtm import make_vectorizer
@@ -25,6 +20,8 @@ from arabmedia.text._dtm import make_vectorizer
 
 def stratified_folds(labels: pd.Series, n_splits: int = 5, seed: int = 0) -> np.ndarray:
     """Fold number (0..n_splits-1) of each item: seeded, shuffled, stratified by label."""
+    from sklearn.model_selection import StratifiedKFold
+
     folds = np.empty(len(labels), dtype=np.int64)
     splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     for fold, (_, test) in enumerate(splitter.split(np.zeros(len(labels)), labels.to_numpy())):
@@ -41,6 +38,8 @@ def grouped_folds(
     ``StratifiedGroupKFold``), so that e.g. one source never sits on both sides of a split.
     Raises ValueError when there are fewer groups than folds.
     """
+    from sklearn.model_selection import StratifiedGroupKFold
+
     n_groups = groups.nunique()
     if n_groups < n_splits:
         raise ValueError(f"grouped_folds: {n_groups} group(s) cannot fill {n_splits} folds")
@@ -54,6 +53,10 @@ def grouped_folds(
 
 def feature_model(seed: int = 0):
     """Standardized numeric features -> logistic regression (balanced classes, seeded)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return make_pipeline(
         StandardScaler(),
         LogisticRegression(
@@ -67,6 +70,9 @@ def text_model(seed: int = 0, *, min_df: int = 2, ngram_range: tuple[int, int] =
 
     Newton-CG converges in a few iterations here; lbfgs takes several times longer.
     """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
     return make_pipeline(
         make_vectorizer("tfidf", min_df=min_df, ngram_range=ngram_range),
         LogisticRegression(
@@ -168,6 +174,8 @@ def score_methods(
 
 def _fold_scores(true: np.ndarray, predicted: np.ndarray, order: list) -> pd.DataFrame:
     """Point precision, recall, F1 per label and macro (scikit-learn), intervals NaN."""
+    from sklearn.metrics import precision_recall_fscore_support
+
     precision, recall, f1, support = precision_recall_fscore_support(
         true, predicted, labels=order, zero_division=0
     )

@@ -1,9 +1,13 @@
 """Benchmarks: the tokenizer against baselines, and how each step scales with corpus size.
 
 One run times, over the same texts: the naive per-article camel-tools loop
-(:func:`arabmedia.text.reference_tokenize`), :func:`arabmedia.text.tokenize_many` in one
-process and in ``n_jobs`` processes, and ``re.findall(r"\\w+|[^\\w\\s]", text)`` per text,
-the floor any tokenizer has to pay.  The CLI wires this in as ``arabmedia bench``.
+(:func:`arabmedia.text.reference_tokenize`), the project's tokenizer in one process and in
+``n_jobs`` processes, both as the token cache runs it (``project_*``:
+:func:`arabmedia.text.tokenize_many_arrow`, an Arrow list array, no Python string per
+token) and as Python lists (``lists_*``: :func:`arabmedia.text.tokenize_many`), and
+``re.findall(r"\\w+|[^\\w\\s]", text)`` per text, the floor any tokenizer has to pay.
+The CLI wires this in as ``arabmedia bench``; ``--series`` times the notebook series
+(:func:`run_series_benchmark`).
 
 :func:`run_scaling` replicates the ``almayadeen`` corpus 1x, 2x, 4x and times each main
 step (reading, dedup, tokenizing, term matching, frames, agency, topics) in a fresh
@@ -20,7 +24,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from arabmedia.text._normalize import reference_tokenize, token_regex, tokenize_many
+from arabmedia.text._normalize import (
+    reference_tokenize,
+    token_regex,
+    tokenize_many,
+    tokenize_many_arrow,
+)
 
 _LOG = logging.getLogger(__name__)
 _BARE_REGEX = re.compile(r"\w+|[^\w\s]")
@@ -58,15 +67,22 @@ def load_benchmark_texts(mirror: str | Path) -> list[str]:
     return texts
 
 
-def _timed(run: Callable[[], list[list[str]]]) -> tuple[float, int]:
-    """Seconds (wall clock) and token count of one call."""
+def _timed(run: Callable[[], object]) -> tuple[float, int]:
+    """Seconds (wall clock) and token count of one call (lists of tokens, or an Arrow
+    list array)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     start = time.perf_counter()
     tokens = run()
-    return time.perf_counter() - start, sum(map(len, tokens))
+    elapsed = time.perf_counter() - start
+    if isinstance(tokens, pa.ChunkedArray):
+        return elapsed, int(pc.sum(pc.list_value_length(tokens)).as_py() or 0)
+    return elapsed, sum(map(len, tokens))
 
 
 def run_benchmark(texts: list[str], n_jobs: int = 2) -> dict:
-    """Time the four tokenizers over ``texts`` in one run and return the figures.
+    """Time the tokenizers over ``texts`` in one run and return the figures.
 
     Each method is warmed up once on a small slice (imports, pattern build, caches), then
     timed once with :func:`time.perf_counter`.  The result has ``n_texts``, ``megabytes``
@@ -77,10 +93,12 @@ def run_benchmark(texts: list[str], n_jobs: int = 2) -> dict:
     if not texts:
         raise ValueError("run_benchmark needs at least one text")
     megabytes = sum(len(text.encode("utf-8", "surrogatepass")) for text in texts) / 1e6
-    methods: dict[str, Callable[[list[str]], list[list[str]]]] = {
+    methods: dict[str, Callable[[list[str]], object]] = {
         "naive_camel": lambda batch: [reference_tokenize(text) for text in batch],
-        "project_1proc": lambda batch: tokenize_many(batch, n_jobs=1),
-        f"project_{n_jobs}proc": lambda batch: tokenize_many(batch, n_jobs=n_jobs),
+        "project_1proc": lambda batch: tokenize_many_arrow(batch, n_jobs=1),
+        f"project_{n_jobs}proc": lambda batch: tokenize_many_arrow(batch, n_jobs=n_jobs),
+        "lists_1proc": lambda batch: tokenize_many(batch, n_jobs=1),
+        f"lists_{n_jobs}proc": lambda batch: tokenize_many(batch, n_jobs=n_jobs),
         "bare_regex": lambda batch: [_BARE_REGEX.findall(text) for text in batch],
     }
     token_regex()
@@ -103,6 +121,12 @@ def run_benchmark(texts: list[str], n_jobs: int = 2) -> dict:
         ),
         "project_1proc_time_vs_bare_regex": round(
             seconds["project_1proc"] / seconds["bare_regex"], 2
+        ),
+        f"project_{n_jobs}proc_vs_1proc": round(
+            seconds["project_1proc"] / seconds[f"project_{n_jobs}proc"], 2
+        ),
+        f"lists_{n_jobs}proc_vs_1proc": round(
+            seconds["lists_1proc"] / seconds[f"lists_{n_jobs}proc"], 2
         ),
     }
     kib = 1024  # ru_maxrss is in KiB on Linux
@@ -298,3 +322,114 @@ def run_scaling(
     table["seconds_ratio"] = (table["seconds"] / base).round(2)
     table["extra_mib"] = (table["peak_mib"] - table["input_mib"]).round(1)
     return table
+
+
+# ---------------------------------------------------------------- the notebook series
+
+FLOOR_SOURCE = "import pandas as pd\nimport matplotlib.pyplot as plt"
+
+
+def _timed_reference(texts: list[str]) -> float:
+    """R: seconds of the naive per-article camel-tools loop over ``texts`` (warmed up)."""
+    [reference_tokenize(text) for text in texts[:50]]
+    start = time.perf_counter()
+    [reference_tokenize(text) for text in texts]
+    return time.perf_counter() - start
+
+
+def _timed_floor(n_notebooks: int) -> float:
+    """F: seconds for papermill to run ``n_notebooks`` notebooks that only import pandas and
+    matplotlib, one after another (the kernel start-up every notebook pays)."""
+    import tempfile
+
+    import nbformat
+
+    from arabmedia.cli._notebooks import run_notebooks
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for number in range(n_notebooks):
+            notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)])
+            notebook.metadata["kernelspec"] = {"name": "arabmedia", "display_name": "arabmedia"}
+            nbformat.write(notebook, folder / f"{number:02d}_floor.ipynb")
+        start = time.perf_counter()
+        run_notebooks(folder, folder, progress=False)
+        return time.perf_counter() - start
+
+
+def run_series_benchmark(root: str | Path, source: Path, *, jobs: int = 2) -> dict:
+    """Time the notebook series as ``arabmedia run`` runs it, cold and warm, against R and F.
+
+    In one run: R (:func:`_timed_reference` over :func:`load_benchmark_texts`), F
+    (:func:`_timed_floor` with as many notebooks as the series has), then the series
+    (article table first, then the notebooks, ``jobs`` at a time) with an empty cache folder
+    (cold) and again with the cache it filled (warm).  Notebooks are written to a temporary
+    folder; figures and tables go to the study's folders, as in a run.  Returns
+    reference_s, floor_s, cold_s, warm_s, peak_mb (largest resident size of any kernel or
+    worker), per_notebook (name -> {cold, warm} seconds), jobs, n_notebooks and the ratios
+    cold_vs_reference and warm_vs_floor.
+    """
+    import os
+    import tempfile
+
+    from arabmedia.cli._notebooks import list_notebooks, run_study
+    from arabmedia.config import load_settings
+
+    settings = load_settings(root)
+    n_notebooks = len(list_notebooks(source))
+    reference = _timed_reference(load_benchmark_texts(settings.raw_dir))
+    floor = _timed_floor(n_notebooks)
+    runs, seconds = {}, {}
+    before = os.environ.get("ARABMEDIA_CACHE_DIR")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["ARABMEDIA_CACHE_DIR"] = str(Path(tmp) / "cache")
+        try:
+            for name in ("cold", "warm"):
+                start = time.perf_counter()
+                runs[name], _ = run_study(
+                    load_settings(root),
+                    source,
+                    jobs=jobs,
+                    progress=False,
+                    target=Path(tmp) / "notebooks",
+                )
+                seconds[name] = time.perf_counter() - start
+        finally:
+            if before is None:
+                os.environ.pop("ARABMEDIA_CACHE_DIR")
+            else:
+                os.environ["ARABMEDIA_CACHE_DIR"] = before
+    per_notebook = {
+        row.notebook: {"cold": row.seconds, "warm": warm}
+        for row, warm in zip(runs["cold"].itertuples(), runs["warm"]["seconds"], strict=True)
+    }
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "reference_s": round(reference, 1),
+        "floor_s": round(floor, 1),
+        "cold_s": round(seconds["cold"], 1),
+        "warm_s": round(seconds["warm"], 1),
+        "peak_mb": round(peak),
+        "per_notebook": per_notebook,
+        "jobs": jobs,
+        "n_notebooks": n_notebooks,
+        "ratios": {
+            "cold_vs_reference": round(seconds["cold"] / reference, 2),
+            "warm_vs_floor": round(seconds["warm"] / floor, 2),
+        },
+    }
+
+
+def format_series_benchmark(result: dict) -> str:
+    """A plain-text summary of :func:`run_series_benchmark`'s result."""
+    lines = [
+        f"R (naive camel-tools loop) {result['reference_s']} s; "
+        f"F ({result['n_notebooks']} minimal notebooks) {result['floor_s']} s",
+        f"series, {result['jobs']} at a time: cold {result['cold_s']} s "
+        f"({result['ratios']['cold_vs_reference']} R), warm {result['warm_s']} s "
+        f"({result['ratios']['warm_vs_floor']} F), peak {result['peak_mb']} MB",
+        f"{'notebook':<28}{'cold s':>8}{'warm s':>8}",
+    ]
+    for name, entry in result["per_notebook"].items():
+        lines.append(f"{name:<28}{entry['cold']:>8.1f}{entry['warm']:>8.1f}")
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -124,6 +125,13 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         run_scaling,
     )
 
+    if args.series:
+        from arabmedia.cli._bench import format_series_benchmark, run_series_benchmark
+        from arabmedia.cli._notebooks import series_folder
+
+        result = run_series_benchmark(settings.root, series_folder(), jobs=args.jobs)
+        print(json.dumps(result, indent=2) if args.json else format_series_benchmark(result))
+        return EXIT_OK
     if args.scaling:
         table = run_scaling(settings.root, tuple(args.factors), progress=not args.quiet)
         print(table.to_json(orient="records", indent=2) if args.json else table.to_string())
@@ -144,6 +152,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         select=args.notebooks,
         parameters=_parameters(args.parameter),
         progress=not args.quiet,
+        jobs=args.jobs,
     )
     for row in table.itertuples():
         print(f"run: {row.notebook} {row.seconds:.1f} s")
@@ -210,6 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--series", help="folder of the numbered notebooks (default: the repository's notebooks/)"
     )
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="notebooks run side by side, each after the ones it reads (default: 2 or the CPUs)",
+    )
     run.set_defaults(func=cmd_run)
 
     tokenize = sub.add_parser(
@@ -221,10 +236,17 @@ def build_parser() -> argparse.ArgumentParser:
     tokenize.set_defaults(func=cmd_tokenize)
 
     bench = sub.add_parser(
-        "bench", parents=[common], help="tokenizer speed; with --scaling, cost vs corpus size"
+        "bench",
+        parents=[common],
+        help="tokenizer speed; --series: the notebook series; --scaling: cost vs corpus size",
     )
     bench.add_argument("--jobs", type=int, default=2, help="processes for the parallel run")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.add_argument(
+        "--series",
+        action="store_true",
+        help="the notebook series cold and warm against R (naive tokenizer) and F (kernel floor)",
+    )
     bench.add_argument(
         "--scaling",
         action="store_true",

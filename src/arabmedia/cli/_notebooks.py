@@ -98,6 +98,34 @@ def series_folder() -> Path:
     return folder
 
 
+def notebook_needs(path: Path) -> list[str]:
+    """Name prefixes of the notebooks whose outputs ``path`` reads, from its metadata
+    ``{"arabmedia": {"needs": ["00", ...]}}`` (none: it depends on no other notebook)."""
+    needs = nbformat.read(path, as_version=4).metadata.get("arabmedia", {}).get("needs", [])
+    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+        raise ValueError(f"{path}: metadata arabmedia.needs must be a list of name prefixes")
+    return needs
+
+
+def schedule(notebooks: list[Path]) -> dict[str, set[str]]:
+    """For each notebook name, the names (among ``notebooks``) it must wait for.
+
+    A need that matches no notebook of the run is taken as already satisfied (its outputs
+    are on disk from an earlier run); a need on a later notebook of the series is an error.
+    """
+    names = [p.name for p in notebooks]
+    waits = {}
+    for position, path in enumerate(notebooks):
+        needed = set()
+        for prefix in notebook_needs(path):
+            matches = [n for n in names if n.startswith(prefix)]
+            if any(names.index(n) >= position for n in matches):
+                raise ValueError(f"{path.name} needs {prefix}, which comes after it in the series")
+            needed.update(matches)
+        waits[path.name] = needed
+    return waits
+
+
 def run_notebooks(
     source: Path,
     target: Path,
@@ -105,23 +133,63 @@ def run_notebooks(
     select: list[str] | None = None,
     parameters: dict | None = None,
     progress: bool = True,
+    jobs: int = 1,
+    seconds: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Execute the series in ``source`` in order into ``target``; one row per notebook
-    (notebook, seconds).
+    """Execute the series in ``source`` into ``target``, ``jobs`` notebooks at a time.
 
-    ``select`` keeps notebooks whose name starts with one of the given prefixes
+    A notebook starts once the notebooks it needs (:func:`notebook_needs`) have finished;
+    among those ready, the one that took longest last time (``seconds``, by name) starts
+    first, then series order.  Each notebook writes only its own outputs, so the results
+    do not depend on ``jobs``.  Returns one row per notebook (notebook, seconds), in series
+    order.  ``select`` keeps notebooks whose name starts with one of the given prefixes
     (e.g. ``["00", "02_terminology"]``). ``target`` may be ``source`` (in place).
     """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    from tqdm import tqdm
+
+    if jobs < 1:
+        raise ValueError(f"jobs must be >= 1, got {jobs}")
     notebooks = list_notebooks(source)
     if select:
         notebooks = [p for p in notebooks if any(p.name.startswith(s) for s in select)]
         if not notebooks:
             raise ValueError(f"no notebook in {source} matches {select}")
-    rows = []
-    for path in notebooks:
+    waits = schedule(notebooks)
+    order = {p.name: i for i, p in enumerate(notebooks)}
+    previous = seconds or {}
+    pending = {p.name: p for p in notebooks}
+    done: dict[str, float] = {}
+    serial_bars = progress and jobs == 1
+
+    def execute(path: Path) -> float:
         start = time.perf_counter()
-        execute_notebook(path, Path(target) / path.name, parameters, progress=progress)
-        rows.append({"notebook": path.name, "seconds": round(time.perf_counter() - start, 1)})
+        execute_notebook(path, Path(target) / path.name, parameters, progress=serial_bars)
+        return round(time.perf_counter() - start, 1)
+
+    bar = tqdm(
+        total=len(notebooks), desc="notebooks", unit="nb", disable=not progress or serial_bars
+    )
+    with ThreadPoolExecutor(jobs) as pool:
+        running = {}
+        while pending or running:
+            ready = [n for n in pending if waits[n] <= done.keys()]
+            ready.sort(key=lambda n: (-previous.get(n, 0.0), order[n]))
+            for name in ready[: jobs - len(running)]:
+                running[pool.submit(execute, pending.pop(name))] = name
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                name = running.pop(future)
+                try:
+                    done[name] = future.result()
+                except BaseException:
+                    for other in running:
+                        other.cancel()
+                    raise
+                bar.update()
+    bar.close()
+    rows = [{"notebook": n, "seconds": done[n]} for n in sorted(done, key=order.get)]
     return pd.DataFrame(rows, columns=["notebook", "seconds"])
 
 
@@ -146,28 +214,41 @@ def run_study(
     select: list[str] | None = None,
     parameters: dict | None = None,
     progress: bool = True,
+    jobs: int = 1,
+    target: Path | None = None,
 ) -> tuple[pd.DataFrame, Path]:
-    """Run the series on a study: check that its corpora load, execute the notebooks into
-    ``settings.notebooks_dir`` with the study as their root, then write ``report.md``.
+    """Run the series on a study: load its articles (filling the article cache once, before
+    any kernel starts), execute the notebooks into ``target`` (default
+    ``settings.notebooks_dir``) with the study as their root, ``jobs`` at a time, then write
+    ``report.md``.
 
     After a full run (no ``select``), outputs in the figures and tables folders that the run
-    did not write are listed in the report as left from an earlier run. Returns (one row per
-    notebook, the report path). Raises
-    :class:`arabmedia.corpus.NothingLoadedError` before any notebook runs when no article loads.
+    did not write are listed in the report as left from an earlier run. Each notebook's time
+    is kept in the cache folder so that the next run starts the longest first. Returns (one
+    row per notebook, the report path). Raises :class:`arabmedia.corpus.NothingLoadedError`
+    before any notebook runs when no article loads.
     """
+    import json
+
     from arabmedia.cli._report import write_report
     from arabmedia.corpus._articles import load_articles
 
     load_articles(settings)  # fails early, naming the rejects, when nothing loads
+    timings = Path(settings.cache_dir) / "notebook_seconds.json"
+    previous = json.loads(timings.read_text("utf-8")) if timings.is_file() else {}
     started = time.time()
     with _study_environment(settings.root):
         table = run_notebooks(
             source,
-            settings.notebooks_dir,
+            target or settings.notebooks_dir,
             select=select,
             parameters=parameters,
             progress=progress,
+            jobs=jobs,
+            seconds=previous,
         )
+    latest = previous | dict(zip(table["notebook"], table["seconds"], strict=True))
+    atomic_write_text(timings, json.dumps(latest, indent=1, sort_keys=True) + "\n")
     outputs = [*settings.figures_dir.glob("*.*"), *settings.tables_dir.glob("*.*")]
     stale = [] if select else sorted(p for p in outputs if p.stat().st_mtime < started)
     stale = [p for p in stale if p != settings.report and p.name != "README.md"]

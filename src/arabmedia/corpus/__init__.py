@@ -7,104 +7,7 @@ deduplication collapses exact copies and clusters near-duplicates; the overview 
 articles per outlet and period.  Columns of the article table: :data:`ARTICLE_COLUMNS`.
 """
 
-from arabmedia.corpus._articles import (
-    ARTICLE_CACHE_FORMAT,
-    article_text,
-    load_articles,
-)
-from arabmedia.corpus._dates import (
-    UNKNOWN_WHEN,
-    When,
-    parse_arabic_date,
-    parse_date,
-    parse_timestamp,
-)
-from arabmedia.corpus._dedup import (
-    DEFAULT_MIN_WORDS,
-    LSH_RECALL_AT_THRESHOLD,
-    PROGRESS_MIN_ROWS,
-    TEXT_SCOPES,
-    canonical_url,
-    collapse_exact,
-    deduplicate,
-    duplicate_summary,
-    near_duplicate_clusters,
-    normalize_for_matching,
-)
-from arabmedia.corpus._labels import (
-    armpro_file_spans,
-    armpro_spans,
-    fignews_labels,
-)
-from arabmedia.corpus._loading import (
-    concat_results,
-    expand_globs,
-    load_corpora,
-    read_corpus,
-    read_files,
-    write_load_result,
-)
-from arabmedia.corpus._manifest import (
-    ACQUIRE_COLUMNS,
-    CHUNK_BYTES,
-    DOWNLOAD_TIMEOUT_SECONDS,
-    FILE_ROLES,
-    KNOWN_READERS,
-    MANIFEST_VERSION,
-    MIRROR_SUMS_COLUMNS,
-    RAW_URL_TEMPLATE,
-    UNKNOWN_REPOSITORY,
-    VERIFY_COLUMNS,
-    AcquisitionError,
-    CorpusSpec,
-    FileSpec,
-    Manifest,
-    ManifestError,
-    acquire,
-    check_mirror_sums,
-    load_manifest,
-    read_sha256sums,
-    sha256_file,
-    verify,
-)
-from arabmedia.corpus._overview import (
-    coverage_gaps,
-    length_summary,
-    reject_summary,
-    weekly_counts,
-    word_counts,
-)
-from arabmedia.corpus._readers import (
-    ALJAZEERA_KINDS,
-    ALMAYADEEN_KINDS,
-    FIGNEWS_LANGUAGES,
-    FIGNEWS_OUTLET,
-    READERS,
-)
-from arabmedia.corpus._schema import (
-    ARTICLE_COLUMNS,
-    BEIRUT,
-    CP1256_MIN_ARABIC_SHARE,
-    NO_OUTLET,
-    PROBLEM_COLUMNS,
-    PROBLEMS,
-    READER_OPTIONS,
-    REJECT_COLUMNS,
-    LoadResult,
-    Reader,
-    RecordError,
-)
-from arabmedia.corpus._study import (
-    NothingLoadedError,
-    compared_articles,
-    compared_fields,
-    corpus_summary,
-    load_study,
-    manifest_corpora,
-    outlet_summary,
-    problem_summary,
-    study_outlets,
-)
+from arabmedia._lazy import lazy_exports
 
 __all__ = [
     "ACQUIRE_COLUMNS",
@@ -162,6 +65,7 @@ __all__ = [
     "duplicate_summary",
     "expand_globs",
     "fignews_labels",
+    "input_files",
     "length_summary",
     "load_articles",
     "load_corpora",
@@ -186,3 +90,108 @@ __all__ = [
     "word_counts",
     "write_load_result",
 ]
+
+#: Each private module and the public names it defines, imported on first access.
+_EXPORTS = {
+    "_articles": (
+        "ARTICLE_CACHE_FORMAT",
+        "article_text",
+        "input_files",
+        "load_articles",
+    ),
+    "_dates": (
+        "UNKNOWN_WHEN",
+        "When",
+        "parse_arabic_date",
+        "parse_date",
+        "parse_timestamp",
+    ),
+    "_dedup": (
+        "DEFAULT_MIN_WORDS",
+        "LSH_RECALL_AT_THRESHOLD",
+        "PROGRESS_MIN_ROWS",
+        "TEXT_SCOPES",
+        "canonical_url",
+        "collapse_exact",
+        "deduplicate",
+        "duplicate_summary",
+        "near_duplicate_clusters",
+        "normalize_for_matching",
+    ),
+    "_labels": (
+        "armpro_file_spans",
+        "armpro_spans",
+        "fignews_labels",
+    ),
+    "_loading": (
+        "concat_results",
+        "expand_globs",
+        "load_corpora",
+        "read_corpus",
+        "read_files",
+        "write_load_result",
+    ),
+    "_manifest": (
+        "ACQUIRE_COLUMNS",
+        "CHUNK_BYTES",
+        "DOWNLOAD_TIMEOUT_SECONDS",
+        "FILE_ROLES",
+        "KNOWN_READERS",
+        "MANIFEST_VERSION",
+        "MIRROR_SUMS_COLUMNS",
+        "RAW_URL_TEMPLATE",
+        "UNKNOWN_REPOSITORY",
+        "VERIFY_COLUMNS",
+        "AcquisitionError",
+        "CorpusSpec",
+        "FileSpec",
+        "Manifest",
+        "ManifestError",
+        "acquire",
+        "check_mirror_sums",
+        "load_manifest",
+        "read_sha256sums",
+        "sha256_file",
+        "verify",
+    ),
+    "_overview": (
+        "coverage_gaps",
+        "length_summary",
+        "reject_summary",
+        "weekly_counts",
+        "word_counts",
+    ),
+    "_readers": (
+        "ALJAZEERA_KINDS",
+        "ALMAYADEEN_KINDS",
+        "FIGNEWS_LANGUAGES",
+        "FIGNEWS_OUTLET",
+        "READERS",
+    ),
+    "_schema": (
+        "ARTICLE_COLUMNS",
+        "BEIRUT",
+        "CP1256_MIN_ARABIC_SHARE",
+        "NO_OUTLET",
+        "PROBLEM_COLUMNS",
+        "PROBLEMS",
+        "READER_OPTIONS",
+        "REJECT_COLUMNS",
+        "LoadResult",
+        "Reader",
+        "RecordError",
+    ),
+    "_study": (
+        "NothingLoadedError",
+        "compared_articles",
+        "compared_fields",
+        "corpus_summary",
+        "load_study",
+        "manifest_corpora",
+        "outlet_summary",
+        "problem_summary",
+        "study_outlets",
+    ),
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, __all__, _EXPORTS)

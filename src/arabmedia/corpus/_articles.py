@@ -28,6 +28,30 @@ def _reading_code_fingerprint() -> str:
     return code_fingerprint(modules, ARTICLE_LIBRARIES)
 
 
+def input_files(settings: Settings, names: Sequence[str] | None = None) -> list[Path]:
+    """The files the study's corpora are read from (``names``: these manifest corpora
+    instead), sorted: every file under a manifest corpus's folder in ``settings.raw_dir``
+    (and the manifest itself), or the files a corpus entry's globs match.  Keys caches of
+    steps that read corpora (``StepCache(..., reads=input_files(settings))``)."""
+    from arabmedia.corpus._manifest import load_manifest
+
+    entries = (
+        [(name, True, ()) for name in names]
+        if names is not None
+        else [(entry.name, entry.from_manifest, entry.files) for entry in settings.corpora]
+    )
+    files: set[Path] = set()
+    for name, from_manifest, patterns in entries:
+        if from_manifest:
+            spec = load_manifest(settings.manifest).corpus(name)
+            for folder in {f.path.split("/", 1)[0] for f in spec.files}:
+                files.update(p for p in (settings.raw_dir / folder).rglob("*") if p.is_file())
+            files.add(Path(settings.manifest))
+        else:
+            files.update(expand_globs(patterns, settings.root))
+    return sorted(files)
+
+
 def _article_cache_key(settings: Settings, near: bool) -> str:
     """sha256 over the study's corpus entries, their files (manifest sha256 and outlets,
     or the matched paths; size, mtime), ``near`` and the fingerprint of the reading and

@@ -25,14 +25,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from itertools import combinations
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from datasketch import MinHash, MinHashLSH
 from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 TEXT_SCOPES = ("outlet", "corpus", "all")
 DEFAULT_MIN_WORDS = 20
@@ -437,31 +440,52 @@ def _lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return best
 
 
+def band_buckets(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Bucket id (bands x n) of each signature row in each LSH band: rows share a bucket
+    of a band exactly when their ``rows`` values in that band are equal, as in the
+    hash tables of datasketch's ``MinHashLSH`` with ``params=(bands, rows)``, computed
+    with array operations instead of one insert per row."""
+    buckets = np.empty((bands, len(signatures)), dtype=np.int64)
+    for band in range(bands):
+        part = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
+        keys = part.view(np.dtype((np.void, part.dtype.itemsize * rows))).ravel()
+        buckets[band] = np.unique(keys, return_inverse=True)[1].ravel()
+    return buckets
+
+
+def _bucket_members(buckets: np.ndarray) -> list[np.ndarray]:
+    """Groups of two or more row positions sharing a bucket, band by band."""
+    groups = []
+    for band in buckets:
+        order = np.argsort(band, kind="stable")
+        cuts = np.flatnonzero(np.diff(band[order])) + 1
+        groups.extend(g for g in np.split(order, cuts) if len(g) > 1)
+    return groups
+
+
 def _join_verified_pairs(
-    index: MinHashLSH, shingle_sets: dict[int, np.ndarray], threshold: float, size: int
+    groups: Iterable[np.ndarray], shingle_sets: dict[int, np.ndarray], threshold: float, size: int
 ) -> _UnionFind:
-    """Join rows that share an LSH bucket and whose exact Jaccard reaches the threshold.
+    """Join rows that share an LSH bucket (``groups`` of row positions) and whose exact
+    Jaccard reaches the threshold.
 
     Clusters are the connected components of verified pairs, which do not depend on
     the order pairs are visited in; pairs already connected are not re-verified.
     """
     sets = _UnionFind(size)
     rejected: set[tuple[int, int]] = set()
-    for table in index.hashtables:
-        for bucket, count in table.itemcounts().items():
-            if count < 2:
+    for members in groups:
+        for first, second in combinations(sorted(members.tolist()), 2):
+            if (first, second) in rejected or sets.find(first) == sets.find(second):
                 continue
-            for first, second in combinations(sorted(table.get(bucket)), 2):
-                if (first, second) in rejected or sets.find(first) == sets.find(second):
-                    continue
-                own, theirs = shingle_sets[first], shingle_sets[second]
-                # Jaccard <= min size / max size, so very unequal sets skip the intersection.
-                if min(own.size, theirs.size) >= threshold * max(own.size, theirs.size) and (
-                    _jaccard(own, theirs) >= threshold
-                ):
-                    sets.union(first, second)
-                else:
-                    rejected.add((first, second))
+            own, theirs = shingle_sets[first], shingle_sets[second]
+            # Jaccard <= min size / max size, so very unequal sets skip the intersection.
+            if min(own.size, theirs.size) >= threshold * max(own.size, theirs.size) and (
+                _jaccard(own, theirs) >= threshold
+            ):
+                sets.union(first, second)
+            else:
+                rejected.add((first, second))
     return sets
 
 
@@ -503,6 +527,8 @@ def near_duplicate_clusters(
     ``disable_progress`` is passed to tqdm (None: show only on a terminal); the bar is
     shown only for tables of more than 1000 rows.  Results are deterministic.
     """
+    from datasketch import MinHash
+
     caller = "near_duplicate_clusters"
     if not 0 < threshold <= 1:
         raise ValueError(f"{caller}: threshold must be in (0, 1], got {threshold}")
@@ -520,29 +546,16 @@ def near_duplicate_clusters(
     signatures = _minhash_signatures([shingle_sets[p] for p in positions], template)
 
     bands, rows_per_band = _lsh_bands(threshold, num_perm)
-    index = MinHashLSH(
-        threshold=threshold,
-        num_perm=num_perm,
-        params=(bands, rows_per_band),
-        storage_config={"type": "dict", "basename": b"arabmedia_near_dup"},
-    )
-    progress = tqdm(
-        zip(positions, signatures, strict=True),
-        total=len(positions),
-        desc="near-duplicate index",
-        unit="doc",
+    buckets = band_buckets(signatures, bands, rows_per_band)
+    positions = np.asarray(positions)
+    members = [positions[group] for group in _bucket_members(buckets)]
+    members = tqdm(
+        members,
+        desc="near-duplicate buckets",
+        unit="bucket",
         disable=True if len(articles) <= PROGRESS_MIN_ROWS else disable_progress,
     )
-    for position, signature in progress:
-        sketch = MinHash(
-            seed=seed,
-            hashvalues=signature,
-            permutations=template.permutations,
-            scheme=template.scheme,
-        )
-        index.insert(position, sketch, check_duplication=False)
-
-    sets = _join_verified_pairs(index, shingle_sets, threshold, len(articles))
+    sets = _join_verified_pairs(members, shingle_sets, threshold, len(articles))
     roots = sets.roots()
     sizes = np.bincount(roots, minlength=len(articles))[roots].astype(np.int64)
     result = articles.copy()

@@ -10,64 +10,7 @@ Entries are expanded into the surface forms they match by
 :func:`arabmedia.text.surface_forms`, the same rule in every lexicon.
 """
 
-from arabmedia.lexicons._agency import (
-    AGENCY_DIR,
-    TRIGGER_KINDS,
-    AgencyLexicon,
-    load_agency_lexicon,
-)
-from arabmedia.lexicons._attribution import (
-    ATTRIBUTION_DIR,
-    GLUED_NAME_MIN,
-    TIME_WORDS,
-    ActorType,
-    AttributionLexicon,
-    load_attribution_lexicon,
-)
-from arabmedia.lexicons._errors import LexiconError
-from arabmedia.lexicons._frames import (
-    DEFAULT_FRAMES,
-    FRAME_FILES,
-    FRAMES_DIR,
-    Frame,
-    FrameDictionary,
-    Indicator,
-    load_frames,
-)
-from arabmedia.lexicons._precision import (
-    PRECISION_COLUMNS,
-    PRECISION_KINDS,
-    load_precision_judgements,
-    precision_files,
-)
-from arabmedia.lexicons._protected_words import (
-    PROTECTED_KINDS,
-    PROTECTED_WORDS_FILE,
-    ProtectedWords,
-    load_protected_words,
-)
-from arabmedia.lexicons._resources import LEXICON_DIR
-from arabmedia.lexicons._stopwords import (
-    STOPWORDS_DIR,
-    build_stopword_list,
-    load_removed_stopwords,
-    load_stopwords,
-)
-from arabmedia.lexicons._terms import (
-    TERMS_DIR,
-    Concept,
-    TermSets,
-    Variant,
-    load_term_sets,
-    parse_term_sets,
-    term_sets_from_terms,
-)
-from arabmedia.lexicons._topic_labels import (
-    TOPIC_LABELS_FILE,
-    TopicLabelEntry,
-    load_topic_labels,
-    vocabulary_fingerprint,
-)
+from arabmedia._lazy import lazy_exports
 
 __all__ = [
     "AGENCY_DIR",
@@ -113,3 +56,67 @@ __all__ = [
     "term_sets_from_terms",
     "vocabulary_fingerprint",
 ]
+
+#: Each private module and the public names it defines, imported on first access.
+_EXPORTS = {
+    "_agency": (
+        "AGENCY_DIR",
+        "TRIGGER_KINDS",
+        "AgencyLexicon",
+        "load_agency_lexicon",
+    ),
+    "_attribution": (
+        "ATTRIBUTION_DIR",
+        "GLUED_NAME_MIN",
+        "TIME_WORDS",
+        "ActorType",
+        "AttributionLexicon",
+        "load_attribution_lexicon",
+    ),
+    "_errors": ("LexiconError",),
+    "_frames": (
+        "DEFAULT_FRAMES",
+        "FRAME_FILES",
+        "FRAMES_DIR",
+        "Frame",
+        "FrameDictionary",
+        "Indicator",
+        "load_frames",
+    ),
+    "_precision": (
+        "PRECISION_COLUMNS",
+        "PRECISION_KINDS",
+        "load_precision_judgements",
+        "precision_files",
+    ),
+    "_protected_words": (
+        "PROTECTED_KINDS",
+        "PROTECTED_WORDS_FILE",
+        "ProtectedWords",
+        "load_protected_words",
+    ),
+    "_resources": ("LEXICON_DIR",),
+    "_stopwords": (
+        "STOPWORDS_DIR",
+        "build_stopword_list",
+        "load_removed_stopwords",
+        "load_stopwords",
+    ),
+    "_terms": (
+        "TERMS_DIR",
+        "Concept",
+        "TermSets",
+        "Variant",
+        "load_term_sets",
+        "parse_term_sets",
+        "term_sets_from_terms",
+    ),
+    "_topic_labels": (
+        "TOPIC_LABELS_FILE",
+        "TopicLabelEntry",
+        "load_topic_labels",
+        "vocabulary_fingerprint",
+    ),
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, __all__, _EXPORTS)

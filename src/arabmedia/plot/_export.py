@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, BboxBase
 
 from arabmedia.io import atomic_path
 from arabmedia.plot._charts import _require_columns
@@ -56,6 +58,7 @@ def export_figure(
     figures_dir: str | Path,
     formats: Sequence[str] = ("pdf", "png"),
     dpi: int = 300,
+    cache_dir: str | Path | None = None,
 ) -> list[Path]:
     """Save ``fig`` as ``figures_dir/name.<format>`` for each format and return the paths.
 
@@ -71,6 +74,12 @@ def export_figure(
     (no tight bounding box); ``dpi`` sets the PNG resolution and that of any
     raster part of a PDF.  All files are written atomically and together: if one
     format fails, none of the targets is created or replaced.
+
+    With ``cache_dir``, the files are also kept in ``cache_dir/figures`` under a key of
+    everything the figure draws (each path's vertices, codes, transform and style, each
+    text's string, position and font, each image's pixels: :func:`drawing_key`), the
+    format, the resolution, the export style and the code and library fingerprint; a
+    figure drawn exactly as before is copied from there instead of rendered again.
     """
     _validate_name(name)
     formats = tuple(formats)
@@ -82,11 +91,23 @@ def export_figure(
         )
     folder = Path(figures_dir)
     with mpl.rc_context(_export_params()):
-        _check_text_inside(fig, name)
+        drawing = _check_text_inside(fig, name)
+    stored = {}
+    if cache_dir is not None and drawing is not None:
+        from arabmedia.cache import code_fingerprint
+
+        base = hashlib.sha256(f"{drawing}|{dpi}|{code_fingerprint()}".encode()).hexdigest()
+        stored = {fmt: Path(cache_dir) / "figures" / f"{base}.{fmt}" for fmt in formats}
 
     def writer(fmt: str) -> Callable[[Path], None]:
         def write(temp: Path) -> None:
+            if fmt in stored and stored[fmt].is_file():
+                shutil.copyfile(stored[fmt], temp)
+                return
             fig.savefig(temp, format=fmt, dpi=dpi, metadata=_STABLE_METADATA[fmt])
+            if fmt in stored:
+                with atomic_path(stored[fmt]) as kept:
+                    shutil.copyfile(temp, kept)
 
         return write
 
@@ -94,13 +115,89 @@ def export_figure(
         return _write_all_or_nothing({folder / f"{name}.{fmt}": writer(fmt) for fmt in formats})
 
 
-def _drawn_text_boxes(fig: Figure) -> list[tuple[str, Bbox]]:
-    """Draw ``fig`` on a fresh Agg renderer and return each line of text it draws with the
-    line's box in display pixels (origin bottom left), rotation included."""
+class _UnkeyedDrawing(TypeError):
+    """A drawing call with an argument :func:`_feed_drawing` cannot key."""
+
+
+def _feed_drawing(digest, value) -> None:
+    """Feed one argument of a renderer call (arrays, paths, transforms, colours, graphics
+    contexts, fonts, numbers, strings, containers) into ``digest``."""
+    from matplotlib.backend_bases import GraphicsContextBase
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.path import Path as MplPath
+    from matplotlib.transforms import Transform
+
+    if value is None or isinstance(value, (bool, int, float, str, np.generic)):
+        digest.update(repr(value).encode("utf-8", "surrogatepass"))
+    elif isinstance(value, np.ndarray):
+        digest.update(repr((value.dtype.str, value.shape)).encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, MplPath):
+        for part in (value.vertices, value.codes, value.should_simplify):
+            _feed_drawing(digest, np.asarray(part) if part is not None else None)
+    elif isinstance(value, Transform):
+        _feed_drawing(digest, value.get_matrix())
+    elif isinstance(value, GraphicsContextBase):
+        clip = value.get_clip_path()
+        clip_path = None if clip is None or clip[0] is None else clip
+        parts = (
+            value.get_rgb(), value.get_linewidth(), value.get_dashes(), value.get_alpha(),
+            value.get_forced_alpha(), value.get_capstyle(), value.get_joinstyle(),
+            value.get_hatch(), value.get_hatch_color(), value.get_antialiased(),
+            value.get_snap(), value.get_sketch_params(), value.get_url(),
+            value.get_clip_rectangle(), clip_path,
+        )  # fmt: skip
+        for part in parts:
+            _feed_drawing(digest, part)
+    elif isinstance(value, BboxBase):
+        _feed_drawing(digest, value.get_points())
+    elif isinstance(value, FontProperties):
+        digest.update(repr(sorted(vars(value).items())).encode())
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"[{len(value)}".encode())
+        for item in value:
+            _feed_drawing(digest, item)
+    else:
+        raise _UnkeyedDrawing(type(value).__qualname__)
+
+
+_RECORDED_CALLS = (
+    "draw_path",
+    "draw_markers",
+    "draw_path_collection",
+    "draw_quad_mesh",
+    "draw_gouraud_triangles",
+    "draw_image",
+    "draw_text",
+    "draw_mathtext",
+    "draw_tex",
+)
+
+
+def _drawn_text_boxes(fig: Figure) -> tuple[list[tuple[str, Bbox]], str | None]:
+    """Draw ``fig`` on a fresh Agg renderer; return each line of text it draws with the
+    line's box in display pixels (origin bottom left), rotation included, and
+    :func:`drawing_key`'s key of everything drawn (None when a call could not be keyed)."""
     width, height = fig.bbox.width, fig.bbox.height
     renderer = RendererAgg(math.ceil(width), math.ceil(height), fig.dpi)
     draw_text = renderer.draw_text
     boxes = []
+    style = sorted(_export_params().items())
+    digest = hashlib.sha256(repr((width, height, fig.dpi, style)).encode())
+    keyed = [True]
+
+    def recorded(method_name: str, draw):
+        def record(*args, **kwargs):
+            if keyed[0]:
+                try:
+                    digest.update(method_name.encode())
+                    _feed_drawing(digest, [a for a in args if not isinstance(a, mpl.text.Text)])
+                    _feed_drawing(digest, sorted((k, v) for k, v in kwargs.items() if k != "mtext"))
+                except _UnkeyedDrawing:
+                    keyed[0] = False
+            return draw(*args, **kwargs)
+
+        return record
 
     def recording_draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
         w, h, d = renderer.get_text_width_height_descent(s, prop, ismath)
@@ -112,20 +209,33 @@ def _drawn_text_boxes(fig: Figure) -> list[tuple[str, Bbox]]:
         return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
 
     renderer.draw_text = recording_draw_text
+    for method_name in _RECORDED_CALLS:
+        if hasattr(renderer, method_name):
+            setattr(renderer, method_name, recorded(method_name, getattr(renderer, method_name)))
     fig.draw(renderer)
-    return boxes
+    return boxes, digest.hexdigest() if keyed[0] else None
 
 
-def _check_text_inside(fig: Figure, name: str, tolerance: float = 1.0) -> None:
+def drawing_key(fig: Figure) -> str | None:
+    """sha256 of everything ``fig`` draws on an Agg renderer (the export style applied):
+    two figures with the same key draw the same paths, texts and images at the same
+    places, so they save to the same bytes; None when a drawing call cannot be keyed."""
+    with mpl.rc_context(_export_params()):
+        return _drawn_text_boxes(fig)[1]
+
+
+def _check_text_inside(fig: Figure, name: str, tolerance: float = 1.0) -> str | None:
     """Raise ValueError if a text ``fig`` draws reaches outside the figure (by more than
-    ``tolerance`` pixels), naming the text and the figure ``name``.
+    ``tolerance`` pixels), naming the text and the figure ``name``; else return the
+    figure's :func:`drawing_key`.
 
     Texts that are not drawn (hidden, or ticks outside the axis limits) are not checked.
     """
     area = fig.bbox.padded(tolerance)
+    boxes, key = _drawn_text_boxes(fig)
     outside = [
         (text, box)
-        for text, box in _drawn_text_boxes(fig)
+        for text, box in boxes
         if text.strip() and not (area.contains(box.x0, box.y0) and area.contains(box.x1, box.y1))
     ]
     if outside:
@@ -137,6 +247,7 @@ def _check_text_inside(fig: Figure, name: str, tolerance: float = 1.0) -> None:
             f"figure {fig.bbox.width:.0f} x {fig.bbox.height:.0f} px){others}; "
             "shorten or wrap the text or make the figure larger"
         )
+    return key
 
 
 def _latex_escape(text: str) -> str:
@@ -208,13 +319,15 @@ def export_figure_and_table(
 ) -> list[Path]:
     """Write ``fig`` and the ``table`` it draws under one ``name``; return the paths written.
 
-    ``folders`` is anything with ``figures_dir`` and ``tables_dir`` (the project settings);
+    ``folders`` is anything with ``figures_dir`` and ``tables_dir`` (the project settings;
+    its ``cache_dir``, when it has one, keeps rendered figures, see :func:`export_figure`);
     ``table_name`` names the table when it differs from the figure's name.  The figure is
     saved as by :func:`export_figure` (in the paper style), the table as by
     :func:`export_table`, so a notebook step ends in one call.
     """
     with use_paper_style():
-        paths = export_figure(fig, name, figures_dir=folders.figures_dir)
+        cache_dir = getattr(folders, "cache_dir", None)
+        paths = export_figure(fig, name, figures_dir=folders.figures_dir, cache_dir=cache_dir)
     return paths + export_table(table, table_name or name, tables_dir=folders.tables_dir)
 
 

@@ -49,18 +49,25 @@ def paper_figure_file(number: int, figures: dict[int, dict[str, str]]) -> str:
 
 
 def export_paper_figure(
-    fig: Figure, number: int, dates: str, figures: dict[int, dict[str, str]], *, figures_dir
+    fig: Figure,
+    number: int,
+    dates: str,
+    figures: dict[int, dict[str, str]],
+    *,
+    figures_dir,
+    cache_dir=None,
 ) -> dict[str, str]:
     """Save paper figure ``number`` of ``figures`` and return its figure-index row.
 
-    ``dates`` is the date range the figure covers (e.g. "<first day> to <last day>").  The row
+    ``dates`` is the date range the figure covers (e.g. "<first day> to <last day>");
+    ``cache_dir`` is passed to :func:`export_figure`.  The row
     has the columns of :func:`figure_index_markdown`: figure, file, shows, data, dates,
     notebook.
     """
     spec = figures[number]
     file = paper_figure_file(number, figures)
     with use_paper_style():
-        export_figure(fig, file, figures_dir=figures_dir)
+        export_figure(fig, file, figures_dir=figures_dir, cache_dir=cache_dir)
     return {
         "figure": f"Figure {number}",
         "file": file,

@@ -1,26 +1,6 @@
 """Statistics: article-level bootstrap intervals, agreement, classification scores, association."""
 
-from arabmedia.stats._agreement import (
-    krippendorff_alpha,
-)
-from arabmedia.stats._association import (
-    g2_2x2,
-    williams_q,
-)
-from arabmedia.stats._bootstrap import (
-    BATCH_REPLICATES,
-    bootstrap_difference,
-    bootstrap_differences,
-    bootstrap_ratio,
-    bootstrap_ratios,
-    difference_table,
-    interval_table,
-    metric_table,
-    with_interval,
-)
-from arabmedia.stats._classification import (
-    classification_scores,
-)
+from arabmedia._lazy import lazy_exports
 
 __all__ = [
     "BATCH_REPLICATES",
@@ -37,3 +17,26 @@ __all__ = [
     "williams_q",
     "with_interval",
 ]
+
+#: Each private module and the public names it defines, imported on first access.
+_EXPORTS = {
+    "_agreement": ("krippendorff_alpha",),
+    "_association": (
+        "g2_2x2",
+        "williams_q",
+    ),
+    "_bootstrap": (
+        "BATCH_REPLICATES",
+        "bootstrap_difference",
+        "bootstrap_differences",
+        "bootstrap_ratio",
+        "bootstrap_ratios",
+        "difference_table",
+        "interval_table",
+        "metric_table",
+        "with_interval",
+    ),
+    "_classification": ("classification_scores",),
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, __all__, _EXPORTS)

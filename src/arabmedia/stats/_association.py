@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import xlogy
 
 
 def g2_2x2(o11, o12, o21, o22) -> np.ndarray:
@@ -11,6 +10,8 @@ def g2_2x2(o11, o12, o21, o22) -> np.ndarray:
 
     E are the expected counts under independence of rows and columns; a zero cell adds 0.
     """
+    from scipy.special import xlogy
+
     cells = [np.asarray(o, float) for o in (o11, o12, o21, o22)]
     o11, o12, o21, o22 = cells
     n = o11 + o12 + o21 + o22

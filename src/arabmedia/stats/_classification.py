@@ -12,17 +12,19 @@ from arabmedia.stats._bootstrap import _check_options, _group_rng, _interval
 # ---------------------------------------------------------------- classification
 
 
-def _scores(true: np.ndarray, pred: np.ndarray, labels: Sequence) -> np.ndarray:
-    """(len(labels) x 3) precision, recall, F1; 0 where undefined (sklearn's zero_division=0)."""
-    out = np.zeros((len(labels), 3))
-    for i, label in enumerate(labels):
-        tp = np.sum((pred == label) & (true == label))
-        predicted, actual = np.sum(pred == label), np.sum(true == label)
-        precision = tp / predicted if predicted else 0.0
-        recall = tp / actual if actual else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        out[i] = precision, recall, f1
-    return out
+def _scores_from_confusion(confusion: np.ndarray) -> np.ndarray:
+    """Precision, recall, F1 of each label from confusion matrices (..., K+1, K+1), true in
+    rows, predicted in columns, the last row and column for labels outside the list; shape
+    (..., K, 3), 0 where undefined (scikit-learn's ``zero_division=0``)."""
+    tp = np.diagonal(confusion, axis1=-2, axis2=-1)[..., :-1]
+    predicted = confusion.sum(axis=-2)[..., :-1]
+    actual = confusion.sum(axis=-1)[..., :-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(predicted > 0, tp / predicted, 0.0)
+        recall = np.where(actual > 0, tp / actual, 0.0)
+        total = precision + recall
+        f1 = np.where(total > 0, 2 * precision * recall / total, 0.0)
+    return np.stack([precision, recall, f1], axis=-1)
 
 
 def classification_scores(
@@ -50,13 +52,18 @@ def classification_scores(
         raise ValueError("classification_scores: no items")
     _check_options(n_boot, ci)
     labels = list(labels) if labels is not None else sorted(set(true) | set(pred), key=str)
-    point = _scores(true, pred, labels)
-    rng = _group_rng(seed, "classification_scores")
-    replicates = np.empty((n_boot, len(labels) + 1, 3))
-    for b in range(n_boot):
-        rows = rng.integers(0, len(true), size=len(true))
-        per_label = _scores(true[rows], pred[rows], labels)
-        replicates[b] = np.vstack([per_label, per_label.mean(axis=0)])
+    index = {label: i for i, label in enumerate(labels)}
+    true_codes = np.array([index.get(label, len(labels)) for label in true])
+    pred_codes = np.array([index.get(label, len(labels)) for label in pred])
+    cells = true_codes * (len(labels) + 1) + pred_codes
+    n_cells = (len(labels) + 1) ** 2
+    shape = (len(labels) + 1, len(labels) + 1)
+    point = _scores_from_confusion(np.bincount(cells, minlength=n_cells).reshape(shape))
+    rows = _group_rng(seed, "classification_scores").integers(0, len(true), (n_boot, len(true)))
+    offsets = (np.arange(n_boot) * n_cells)[:, None]
+    confusion = np.bincount((cells[rows] + offsets).ravel(), minlength=n_boot * n_cells)
+    per_label = _scores_from_confusion(confusion.reshape(n_boot, *shape))
+    replicates = np.concatenate([per_label, per_label.mean(axis=1, keepdims=True)], axis=1)
     point = np.vstack([point, point.mean(axis=0)])
     support = [int(np.sum(true == label)) for label in labels] + [len(true)]
     records = []

@@ -23,7 +23,7 @@ from arabmedia._fingerprint import code_fingerprint
 from arabmedia.config import Settings
 from arabmedia.io import atomic_path
 from arabmedia.text import _normalize
-from arabmedia.text._normalize import DEFAULT_SETTINGS, NormalizeSettings, tokenize_many
+from arabmedia.text._normalize import DEFAULT_SETTINGS, NormalizeSettings, tokenize_many_arrow
 
 CACHE_FORMAT = "tokens-v1"
 #: Libraries whose code or data shape the tokens (fast path and camel-tools reference).
@@ -55,19 +55,15 @@ def cached_tokens(
     """Tokens of each text, from the cache when it holds them; else tokenize and store.
 
     Returns (table, hit): the table has columns doc_id (str) and tokens (list of str),
-    in input order; ``hit`` says whether it came from the cache.
+    in input order; ``hit`` says whether it came from the cache.  The tokens go from
+    :func:`tokenize_many_arrow` straight to Parquet, never as Python lists.
     """
     doc_ids, texts = list(doc_ids), list(texts)
     path = Path(cache_dir) / "tokens" / f"{cache_key(doc_ids, texts, settings)}.parquet"
     if path.exists():
         return pq.read_table(path).to_pandas(), True
-    tokens = tokenize_many(texts, settings, n_jobs=n_jobs, progress=progress)
-    table = pa.table(
-        {
-            "doc_id": pa.array(doc_ids, pa.string()),
-            "tokens": pa.array(tokens, pa.list_(pa.string())),
-        }
-    )
+    tokens = tokenize_many_arrow(texts, settings, n_jobs=n_jobs, progress=progress)
+    table = pa.table({"doc_id": pa.array(doc_ids, pa.string()), "tokens": tokens})
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
     return table.to_pandas(), False

@@ -11,8 +11,10 @@ removed stop word.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import CountVectorizer
 
 
 class TokenPreprocessor:
@@ -50,6 +52,8 @@ def make_vectorizer(
     ``term_map`` maps tokens before counting (e.g. a segmenter's stems of the corpus
     vocabulary); punctuation-only tokens are dropped unless ``keep_punctuation``.
     """
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
     classes = {"count": CountVectorizer, "tfidf": TfidfVectorizer}
     if kind not in classes:
         raise ValueError(f"kind must be one of {sorted(classes)}, got {kind!r}")
