@@ -199,3 +199,11 @@ def test_keys_survive_a_pickle_round_trip_and_do_not_see_arrow_chunks(table):
     assert content_key(built) == content_key(direct)
     for value in (built, table, table["tokens"]):
         assert content_key(pickle.loads(pickle.dumps(value, protocol=5))) == content_key(value)
+
+
+def test_sparse_matrices_are_keyed_by_their_entries():
+    from scipy import sparse
+
+    matrix = sparse.csr_matrix(np.array([[0, 1.0], [2.0, 0]]))
+    assert content_key(matrix) == content_key(matrix.tocsc().tocsr())
+    assert content_key(matrix) != content_key(sparse.csr_matrix(np.array([[0, 1.0], [3.0, 0]])))

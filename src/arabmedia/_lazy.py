@@ -1,6 +1,7 @@
 """Lazy re-exports for the subpackage ``__init__`` files (PEP 562).
 
-A subpackage lists, per private module, the public names that module defines;
+A subpackage lists, per private module, the public names that module defines (its
+``__all__`` is derived from that list);
 ``import arabmedia.analysis`` then imports none of them, and the first access to a name
 (``analysis.find_terms`` or ``from arabmedia.analysis import find_terms``) imports its
 module and caches the value in the package, so a notebook kernel pays only for the
@@ -16,13 +17,13 @@ from typing import Any
 
 
 def lazy_exports(
-    package: str, public: Sequence[str], exports: Mapping[str, Sequence[str]]
-) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """The ``__getattr__`` and ``__dir__`` of ``package``, re-exporting names lazily.
+    package: str, exports: Mapping[str, Sequence[str]]
+) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
+    """The ``__all__``, ``__getattr__`` and ``__dir__`` of ``package``, re-exporting lazily.
 
     ``exports`` maps each private module (relative name, e.g. ``"_agency"``) to the public
-    names it defines; together they must be exactly ``public`` (the package's ``__all__``),
-    each name listed once, so the two lists cannot drift apart.
+    names it defines, each name once; ``__all__`` is their sorted union, so every public
+    name is written in one place.
     """
     owner: dict[str, str] = {}
     for module, names in exports.items():
@@ -32,13 +33,7 @@ def lazy_exports(
                     f"{package}: {name!r} is listed under both {owner[name]!r} and {module!r}"
                 )
             owner[name] = module
-    missing = sorted(set(public) - owner.keys())
-    unlisted = sorted(owner.keys() - set(public))
-    if missing or unlisted:
-        raise ValueError(
-            f"{package}: __all__ and the lazy exports differ: in __all__ only {missing}, "
-            f"in the exports only {unlisted}"
-        )
+    public = sorted(owner)
 
     def __getattr__(name: str) -> Any:
         if name not in owner:
@@ -52,4 +47,4 @@ def lazy_exports(
     def __dir__() -> list[str]:
         return list(public)
 
-    return __getattr__, __dir__
+    return public, __getattr__, __dir__

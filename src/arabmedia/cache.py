@@ -88,8 +88,6 @@ def _feed_frame(digest, frame: pd.DataFrame) -> None:
 
 def _feed(digest, value: Any) -> None:
     """Feed ``value``'s type and content into ``digest``."""
-    from scipy import sparse
-
     kind = type(value)
     _update(digest, f"{kind.__module__}.{kind.__qualname__}".encode())
     if value is None or isinstance(value, (bool, int, float, complex, np.generic)):
@@ -116,7 +114,9 @@ def _feed(digest, value: Any) -> None:
                 _feed(digest, item)
         else:
             _update(digest, np.ascontiguousarray(value).tobytes())
-    elif sparse.issparse(value):
+    elif kind.__module__.startswith("scipy.sparse"):  # no SciPy import unless one is passed
+        from scipy import sparse
+
         matrix = sparse.csr_array(value)
         for part in (matrix.shape, matrix.data, matrix.indices, matrix.indptr):
             _feed(digest, np.asarray(part))
@@ -225,6 +225,7 @@ class StepCache:
         return digest.hexdigest()
 
     def path(self, function: Callable, key: str) -> Path:
+        """Where the result of ``function`` under ``key`` is stored."""
         return self.folder / _step_name(function) / f"{key}.pkl"
 
     def __call__(self, function: Callable, *, reads: Sequence[str | Path] = ()) -> Callable:

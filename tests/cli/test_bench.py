@@ -1,5 +1,7 @@
 """Scaling benchmark: replication keeps ids unique, one real step runs in a fresh process."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -30,3 +32,46 @@ def test_scaling_runs_a_step_at_two_sizes():
     assert table["articles"].iloc[1] == 2 * table["articles"].iloc[0]
     assert table["seconds_ratio"].iloc[0] == 1.0
     assert (table["peak_mib"] >= table["input_mib"]).all()
+
+
+def test_the_series_benchmark_runs_cold_then_warm_on_one_fresh_cache(tmp_path, monkeypatch):
+    import os
+
+    from arabmedia.cli import _bench, _notebooks
+    from arabmedia.cli._bench import format_series_benchmark, run_series_benchmark
+
+    (tmp_path / "arabmedia.toml").write_text("")
+    series = tmp_path / "notebooks"
+    series.mkdir()
+    for name in ("00_a.ipynb", "01_b.ipynb"):
+        (series / name).write_text("{}")
+    caches = []
+
+    def fake_study(settings, source, *, jobs, progress, target):
+        caches.append((settings.cache_dir, os.environ["ARABMEDIA_CACHE_DIR"]))
+        warm = len(caches) == 2
+        frame = pd.DataFrame({"notebook": ["00_a.ipynb", "01_b.ipynb"],
+                              "seconds": [1.0, 2.0] if warm else [4.0, 8.0]})  # fmt: skip
+        return frame, target / "report.md"
+
+    monkeypatch.setattr(_bench, "load_benchmark_texts", lambda raw: ["نص"])
+    monkeypatch.setattr(_bench, "_timed_reference", lambda texts: 10.0)
+    monkeypatch.setattr(_bench, "_timed_floor", lambda n: 5.0 * n)
+    monkeypatch.setattr(_notebooks, "run_study", fake_study)
+    monkeypatch.delenv("ARABMEDIA_CACHE_DIR", raising=False)
+    result = run_series_benchmark(tmp_path, series, jobs=2)
+    assert {"reference_s", "floor_s", "cold_s", "warm_s", "peak_mb", "per_notebook"} <= set(result)
+    assert result["reference_s"] == 10.0 and result["floor_s"] == 10.0
+    assert result["per_notebook"] == {
+        "00_a.ipynb": {"cold": 4.0, "warm": 1.0},
+        "01_b.ipynb": {"cold": 8.0, "warm": 2.0},
+    }
+    # both runs share one cache folder that started empty and is not the study's own
+    (first, env_first), (second, env_second) = caches
+    assert first == second == Path(env_first) == Path(env_second)
+    assert first != load_settings(tmp_path).cache_dir
+    assert "ARABMEDIA_CACHE_DIR" not in os.environ  # restored
+    assert result["ratios"]["cold_vs_reference"] == round(result["cold_s"] / 10.0, 2)
+    assert "cold" in format_series_benchmark(result) and "01_b.ipynb" in format_series_benchmark(
+        result
+    )

@@ -652,3 +652,30 @@ def test_readers_registry_names():
         "html",
         "generic",
     }
+
+
+def test_input_files_lists_what_a_study_reads(tmp_path):
+    from arabmedia.config import load_settings
+    from arabmedia.corpus import input_files
+
+    (tmp_path / "raw").mkdir()
+    for name in ("b.csv", "a.csv", "notes.txt"):
+        (tmp_path / "raw" / name).write_text("x")
+    (tmp_path / "arabmedia.toml").write_text(
+        '[[corpus]]\nname = "mine"\nfiles = ["raw/*.csv"]\nreader = "generic"\noutlet = "O"\n'
+    )
+    settings = load_settings(tmp_path)
+    assert input_files(settings) == [tmp_path / "raw" / "a.csv", tmp_path / "raw" / "b.csv"]
+
+
+def test_input_files_of_a_manifest_corpus_cover_its_folder_and_the_manifest():
+    from arabmedia.config import load_settings
+    from arabmedia.corpus import input_files
+
+    settings = load_settings()
+    if not (settings.raw_dir / "seed").is_dir():
+        pytest.skip("run `arabmedia fetch` first")
+    files = input_files(settings, ["seed"])
+    assert settings.manifest in files
+    assert files == sorted(files) and all(p.is_file() for p in files)
+    assert {p.parent.name for p in files if p != settings.manifest} == {"seed"}

@@ -380,3 +380,32 @@ def test_paragraphs_of_one_page_are_not_url_duplicates():
         }
     )
     assert len(collapse_exact(rows)) == 2
+
+
+def test_band_buckets_group_rows_as_a_minhash_lsh_index_does():
+    from datasketch import MinHash, MinHashLSH
+
+    from arabmedia.corpus._dedup import band_buckets
+
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 2**32, size=(6, 16), dtype=np.uint64).astype(np.uint32)
+    signatures = np.vstack([base, base[:3]])  # rows 6-8 copy rows 0-2
+    signatures[7, :4] += 1  # row 7 differs from row 1 in the first band only
+    bands, rows = 4, 4
+    buckets = band_buckets(signatures, bands, rows)
+    index = MinHashLSH(num_perm=16, params=(bands, rows))
+    template = MinHash(num_perm=16, seed=1)
+    for position, signature in enumerate(signatures):
+        sketch = MinHash(
+            seed=1, hashvalues=signature, permutations=template.permutations, scheme=template.scheme
+        )
+        index.insert(position, sketch)
+    for position, signature in enumerate(signatures):
+        sketch = MinHash(
+            seed=1, hashvalues=signature, permutations=template.permutations, scheme=template.scheme
+        )
+        expected = set(index.query(sketch))
+        shared = {other for other in range(len(signatures))
+                  if (buckets[:, other] == buckets[:, position]).any()}  # fmt: skip
+        assert shared == expected, position
+    assert (buckets[1:, 7] == buckets[1:, 1]).all() and buckets[0, 7] != buckets[0, 1]

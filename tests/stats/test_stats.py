@@ -268,3 +268,28 @@ def test_reading_tables_format_intervals_by_hand():
         "difference",
     ]
     assert shown.iloc[0].tolist() == ["k", 3, 4, 0.123, 0.5, "0.377 [0.100, 0.600]"]
+
+
+def test_resampled_coincidences_give_the_alpha_of_each_resample():
+    from arabmedia.stats._agreement import (
+        alpha_from_coincidences,
+        resampled_coincidences,
+        unit_coincidences,
+    )
+
+    rng = np.random.default_rng(7)
+    n = 40
+    first = rng.choice(["a", "b", "c"], n)
+    second = np.where(rng.random(n) < 0.7, first, rng.choice(["a", "b", "c"], n))
+    codes = pd.DataFrame({"unit": np.tile(np.arange(n), 2),
+                          "coder": np.repeat(["x", "y"], n),
+                          "value": np.concatenate([first, second])})  # fmt: skip
+    contributions, categories, units = unit_coincidences(codes)
+    assert units.tolist() == list(range(n))
+    rows = rng.integers(0, n, (25, n))
+    draws = alpha_from_coincidences(resampled_coincidences(contributions, rows), categories)
+    for row, draw in zip(rows, draws, strict=True):
+        resample = pd.DataFrame({"unit": np.tile(np.arange(n), 2),
+                                 "coder": np.repeat(["x", "y"], n),
+                                 "value": np.concatenate([first[row], second[row]])})  # fmt: skip
+        assert draw == pytest.approx(krippendorff_alpha(resample), abs=1e-12)

@@ -12,51 +12,6 @@ Entries are expanded into the surface forms they match by
 
 from arabmedia._lazy import lazy_exports
 
-__all__ = [
-    "AGENCY_DIR",
-    "ATTRIBUTION_DIR",
-    "DEFAULT_FRAMES",
-    "FRAMES_DIR",
-    "FRAME_FILES",
-    "GLUED_NAME_MIN",
-    "LEXICON_DIR",
-    "PRECISION_COLUMNS",
-    "PRECISION_KINDS",
-    "PROTECTED_KINDS",
-    "PROTECTED_WORDS_FILE",
-    "STOPWORDS_DIR",
-    "TERMS_DIR",
-    "TIME_WORDS",
-    "TOPIC_LABELS_FILE",
-    "TRIGGER_KINDS",
-    "ActorType",
-    "AgencyLexicon",
-    "AttributionLexicon",
-    "Concept",
-    "Frame",
-    "FrameDictionary",
-    "Indicator",
-    "LexiconError",
-    "ProtectedWords",
-    "TermSets",
-    "TopicLabelEntry",
-    "Variant",
-    "build_stopword_list",
-    "load_agency_lexicon",
-    "load_attribution_lexicon",
-    "load_frames",
-    "load_precision_judgements",
-    "load_protected_words",
-    "load_removed_stopwords",
-    "load_stopwords",
-    "load_term_sets",
-    "load_topic_labels",
-    "parse_term_sets",
-    "precision_files",
-    "term_sets_from_terms",
-    "vocabulary_fingerprint",
-]
-
 #: Each private module and the public names it defines, imported on first access.
 _EXPORTS = {
     "_agency": (
@@ -119,4 +74,4 @@ _EXPORTS = {
     ),
 }
 
-__getattr__, __dir__ = lazy_exports(__name__, __all__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -8,62 +8,6 @@ refuses a figure whose text reaches outside it.
 
 from arabmedia._lazy import lazy_exports
 
-__all__ = [
-    "AGENCY_CAVEAT",
-    "COLUMN_WIDTHS",
-    "CONTEXT_COLOR",
-    "DISTINCTIVE_TERMS_COLUMNS",
-    "EXTRA_PALETTE",
-    "FIGURE_FORMATS",
-    "FIGURE_INDEX_COLUMNS",
-    "GAP_COLOR",
-    "HUMAN_LABELS",
-    "MAX_OVERLAID_GROUPS",
-    "NEUTRAL_COLOR",
-    "PALETTE",
-    "PAPER_FIGURE_FIELDS",
-    "ZERO_LINE",
-    "actor_types_figure",
-    "agency_shares_figure",
-    "bar_counts",
-    "bar_figure",
-    "choice_shares_figure",
-    "coverage_matrix_figure",
-    "distinctive_terms_figure",
-    "dot_plot_ci",
-    "dot_plot_figure",
-    "export_figure",
-    "export_figure_and_table",
-    "export_paper_figure",
-    "export_table",
-    "export_tables",
-    "facet_time_series",
-    "figure_index_markdown",
-    "figure_size",
-    "frame_change_figure",
-    "frame_prevalence_figure",
-    "frame_series_figure",
-    "human_label",
-    "k_diagnostics_figure",
-    "lag_figure",
-    "load_paper_figures",
-    "macro_f1_figure",
-    "metric_panels",
-    "monthly_figure",
-    "outlet_colors",
-    "paper_figure_file",
-    "paper_style",
-    "scare_quotes_figure",
-    "term_panels",
-    "time_series",
-    "time_series_figure",
-    "topic_change_figure",
-    "topic_prevalence_figure",
-    "topic_terms_figure",
-    "use_paper_style",
-    "vocabulary_growth_figure",
-]
-
 #: Each private module and the public names it defines, imported on first access.
 _EXPORTS = {
     "_charts": (
@@ -131,4 +75,4 @@ _EXPORTS = {
     ),
 }
 
-__getattr__, __dir__ = lazy_exports(__name__, __all__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -2,22 +2,6 @@
 
 from arabmedia._lazy import lazy_exports
 
-__all__ = [
-    "BATCH_REPLICATES",
-    "bootstrap_difference",
-    "bootstrap_differences",
-    "bootstrap_ratio",
-    "bootstrap_ratios",
-    "classification_scores",
-    "difference_table",
-    "g2_2x2",
-    "interval_table",
-    "krippendorff_alpha",
-    "metric_table",
-    "williams_q",
-    "with_interval",
-]
-
 #: Each private module and the public names it defines, imported on first access.
 _EXPORTS = {
     "_agreement": ("krippendorff_alpha",),
@@ -39,4 +23,4 @@ _EXPORTS = {
     "_classification": ("classification_scores",),
 }
 
-__getattr__, __dir__ = lazy_exports(__name__, __all__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
