@@ -161,6 +161,13 @@ AGREEMENT_SETS = (
         "label",
     ),
     (
+        "agency v5",
+        "agency_sentences_v5.tsv",
+        "agency_v5_second_coder.tsv",
+        ("doc_id", "field", "sentence_index"),
+        "label",
+    ),
+    (
         "segmentation",
         "segmentation.tsv",
         "segmentation_second_coder.tsv",
