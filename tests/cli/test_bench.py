@@ -34,7 +34,7 @@ def test_scaling_runs_a_step_at_two_sizes():
     assert (table["peak_mib"] >= table["input_mib"]).all()
 
 
-def test_the_series_benchmark_runs_cold_then_warm_on_one_fresh_cache(tmp_path, monkeypatch):
+def test_the_series_benchmark_runs_cold_warm_and_forced_on_one_fresh_cache(tmp_path, monkeypatch):
     import os
 
     from arabmedia.cli import _bench, _notebooks
@@ -47,11 +47,11 @@ def test_the_series_benchmark_runs_cold_then_warm_on_one_fresh_cache(tmp_path, m
         (series / name).write_text("{}")
     caches = []
 
-    def fake_study(settings, source, *, jobs, progress, target):
-        caches.append((settings.cache_dir, os.environ["ARABMEDIA_CACHE_DIR"]))
-        warm = len(caches) == 2
-        frame = pd.DataFrame({"notebook": ["00_a.ipynb", "01_b.ipynb"],
-                              "seconds": [1.0, 2.0] if warm else [4.0, 8.0]})  # fmt: skip
+    def fake_study(settings, source, *, jobs, progress, target, force):
+        caches.append((settings.cache_dir, os.environ["ARABMEDIA_CACHE_DIR"], force))
+        seconds = [[4.0, 8.0], [1.0, 2.0], [3.0, 5.0]][len(caches) - 1]
+        frame = pd.DataFrame({"notebook": ["00_a.ipynb", "01_b.ipynb"], "seconds": seconds,
+                              "cached": [len(caches) == 2] * 2})  # fmt: skip
         return frame, target / "report.md"
 
     monkeypatch.setattr(_bench, "load_benchmark_texts", lambda raw: ["نص"])
@@ -60,15 +60,18 @@ def test_the_series_benchmark_runs_cold_then_warm_on_one_fresh_cache(tmp_path, m
     monkeypatch.setattr(_notebooks, "run_study", fake_study)
     monkeypatch.delenv("ARABMEDIA_CACHE_DIR", raising=False)
     result = run_series_benchmark(tmp_path, series, jobs=2)
-    assert {"reference_s", "floor_s", "cold_s", "warm_s", "peak_mb", "per_notebook"} <= set(result)
+    keys = {"reference_s", "floor_s", "cold_s", "warm_s", "warm_executed_s", "peak_mb"}
+    assert keys | {"per_notebook"} <= set(result)
     assert result["reference_s"] == 10.0 and result["floor_s"] == 10.0
     assert result["per_notebook"] == {
-        "00_a.ipynb": {"cold": 4.0, "warm": 1.0},
-        "01_b.ipynb": {"cold": 8.0, "warm": 2.0},
+        "00_a.ipynb": {"cold": 4.0, "warm": 1.0, "warm_executed": 3.0},
+        "01_b.ipynb": {"cold": 8.0, "warm": 2.0, "warm_executed": 5.0},
     }
-    # both runs share one cache folder that started empty and is not the study's own
-    (first, env_first), (second, env_second) = caches
-    assert first == second == Path(env_first) == Path(env_second)
+    # the runs share one cache folder that started empty and is not the study's own;
+    # only the last one executes every notebook
+    (first, env_first, f1), (second, env_second, f2), (third, _, f3) = caches
+    assert first == second == third == Path(env_first) == Path(env_second)
+    assert (f1, f2, f3) == (False, False, True)
     assert first != load_settings(tmp_path).cache_dir
     assert "ARABMEDIA_CACHE_DIR" not in os.environ  # restored
     assert result["ratios"]["cold_vs_reference"] == round(result["cold_s"] / 10.0, 2)

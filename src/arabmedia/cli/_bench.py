@@ -363,11 +363,14 @@ def run_series_benchmark(root: str | Path, source: Path, *, jobs: int = 2) -> di
     In one run: R (:func:`_timed_reference` over :func:`load_benchmark_texts`), F
     (:func:`_timed_floor` with as many notebooks as the series has), then the series
     (article table first, then the notebooks, ``jobs`` at a time) with an empty cache folder
-    (cold) and again with the cache it filled (warm).  Notebooks are written to a temporary
-    folder; figures and tables go to the study's folders, as in a run.  Returns
-    reference_s, floor_s, cold_s, warm_s, peak_mb (largest resident size of any kernel or
-    worker), per_notebook (name -> {cold, warm} seconds), jobs, n_notebooks and the ratios
-    cold_vs_reference and warm_vs_floor.
+    (cold), again with the cache it filled (warm: as ``arabmedia run``, which restores
+    notebooks whose inputs are unchanged), and once more executing every notebook on the
+    warm step cache (``warm_executed``: what a changed notebook costs, ``run --force``).
+    Notebooks are written to a temporary folder; figures and tables go to the study's
+    folders, as in a run.  Returns reference_s, floor_s, cold_s, warm_s, warm_executed_s,
+    peak_mb (largest resident size of any kernel or worker), per_notebook (name -> {cold,
+    warm, warm_executed} seconds), jobs, n_notebooks and the ratios cold_vs_reference,
+    warm_vs_floor and warm_executed_vs_floor.
     """
     import os
     import tempfile
@@ -384,7 +387,7 @@ def run_series_benchmark(root: str | Path, source: Path, *, jobs: int = 2) -> di
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["ARABMEDIA_CACHE_DIR"] = str(Path(tmp) / "cache")
         try:
-            for name in ("cold", "warm"):
+            for name in ("cold", "warm", "warm_executed"):
                 start = time.perf_counter()
                 runs[name], _ = run_study(
                     load_settings(root),
@@ -392,6 +395,7 @@ def run_series_benchmark(root: str | Path, source: Path, *, jobs: int = 2) -> di
                     jobs=jobs,
                     progress=False,
                     target=Path(tmp) / "notebooks",
+                    force=name == "warm_executed",
                 )
                 seconds[name] = time.perf_counter() - start
         finally:
@@ -400,8 +404,8 @@ def run_series_benchmark(root: str | Path, source: Path, *, jobs: int = 2) -> di
             else:
                 os.environ["ARABMEDIA_CACHE_DIR"] = before
     per_notebook = {
-        row.notebook: {"cold": row.seconds, "warm": warm}
-        for row, warm in zip(runs["cold"].itertuples(), runs["warm"]["seconds"], strict=True)
+        name: {run: float(table.at[position, "seconds"]) for run, table in runs.items()}
+        for position, name in enumerate(runs["cold"]["notebook"])
     }
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
@@ -409,6 +413,7 @@ def run_series_benchmark(root: str | Path, source: Path, *, jobs: int = 2) -> di
         "floor_s": round(floor, 1),
         "cold_s": round(seconds["cold"], 1),
         "warm_s": round(seconds["warm"], 1),
+        "warm_executed_s": round(seconds["warm_executed"], 1),
         "peak_mb": round(peak),
         "per_notebook": per_notebook,
         "jobs": jobs,
@@ -416,6 +421,7 @@ def run_series_benchmark(root: str | Path, source: Path, *, jobs: int = 2) -> di
         "ratios": {
             "cold_vs_reference": round(seconds["cold"] / reference, 2),
             "warm_vs_floor": round(seconds["warm"] / floor, 2),
+            "warm_executed_vs_floor": round(seconds["warm_executed"] / floor, 2),
         },
     }
 
@@ -427,9 +433,13 @@ def format_series_benchmark(result: dict) -> str:
         f"F ({result['n_notebooks']} minimal notebooks) {result['floor_s']} s",
         f"series, {result['jobs']} at a time: cold {result['cold_s']} s "
         f"({result['ratios']['cold_vs_reference']} R), warm {result['warm_s']} s "
-        f"({result['ratios']['warm_vs_floor']} F), peak {result['peak_mb']} MB",
-        f"{'notebook':<28}{'cold s':>8}{'warm s':>8}",
+        f"({result['ratios']['warm_vs_floor']} F), every notebook executed on the warm step "
+        f"cache {result['warm_executed_s']} s ({result['ratios']['warm_executed_vs_floor']} F), "
+        f"peak {result['peak_mb']} MB",
+        f"{'notebook':<28}{'cold s':>8}{'warm s':>8}{'executed s':>12}",
     ]
     for name, entry in result["per_notebook"].items():
-        lines.append(f"{name:<28}{entry['cold']:>8.1f}{entry['warm']:>8.1f}")
+        lines.append(
+            f"{name:<28}{entry['cold']:>8.1f}{entry['warm']:>8.1f}{entry['warm_executed']:>12.1f}"
+        )
     return "\n".join(lines)

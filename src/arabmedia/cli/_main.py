@@ -153,9 +153,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         parameters=_parameters(args.parameter),
         progress=not args.quiet,
         jobs=args.jobs,
+        force=args.force,
     )
     for row in table.itertuples():
-        print(f"run: {row.notebook} {row.seconds:.1f} s")
+        how = "restored, inputs unchanged" if row.cached else "executed"
+        print(f"run: {row.notebook} {row.seconds:.1f} s ({how})")
     print(
         f"run: {len(table)} notebooks in {time.perf_counter() - start:.1f} s, "
         f"peak memory {peak_memory_mb():.0f} MB; report: {report}"
@@ -224,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=min(2, os.cpu_count() or 1),
         help="notebooks run side by side, each after the ones it reads (default: 2 or the CPUs)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="execute every notebook, even those whose inputs are unchanged since a stored run",
     )
     run.set_defaults(func=cmd_run)
 

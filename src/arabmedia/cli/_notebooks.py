@@ -20,6 +20,15 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from arabmedia.cli._notebook_cache import (
+    NotebookCache,
+    declared_writes,
+    notebook_outputs,
+    output_stamps,
+    study_digest,
+    undeclared_writes,
+    written_since,
+)
 from arabmedia.config import Settings
 from arabmedia.io import atomic_write_text
 
@@ -135,15 +144,19 @@ def run_notebooks(
     progress: bool = True,
     jobs: int = 1,
     seconds: dict[str, float] | None = None,
+    cache: NotebookCache | None = None,
 ) -> pd.DataFrame:
     """Execute the series in ``source`` into ``target``, ``jobs`` notebooks at a time.
 
     A notebook starts once the notebooks it needs (:func:`notebook_needs`) have finished;
     among those ready, the one that took longest last time (``seconds``, by name) starts
     first, then series order.  Each notebook writes only its own outputs, so the results
-    do not depend on ``jobs``.  Returns one row per notebook (notebook, seconds), in series
-    order.  ``select`` keeps notebooks whose name starts with one of the given prefixes
-    (e.g. ``["00", "02_terminology"]``). ``target`` may be ``source`` (in place).
+    do not depend on ``jobs``.  With a ``cache``, a notebook whose inputs are all as in a
+    stored run is restored from it instead of executed (see
+    :mod:`arabmedia.cli._notebook_cache`), and one that writes an output the cache could
+    not restore is an error.  Returns one row per notebook (notebook, seconds, cached), in
+    series order.  ``select`` keeps notebooks whose name starts with one of the given
+    prefixes (e.g. ``["00", "02_terminology"]``). ``target`` may be ``source`` (in place).
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
@@ -160,13 +173,47 @@ def run_notebooks(
     order = {p.name: i for i, p in enumerate(notebooks)}
     previous = seconds or {}
     pending = {p.name: p for p in notebooks}
-    done: dict[str, float] = {}
+    done: dict[str, tuple[float, bool]] = {}
     serial_bars = progress and jobs == 1
+    if cache is not None:
+        series = list_notebooks(source)
+        writes = {p.name: declared_writes(p) for p in series}
+        all_writes = [cache.settings.root / w for listed in writes.values() for w in listed]
+        study = study_digest(cache.settings, exclude=all_writes)
 
-    def execute(path: Path) -> float:
+    def run_and_store(path: Path, destination: Path) -> bool:
+        """Restore ``path`` from the cache or execute it and store the run; True if restored."""
+        needed = [
+            output
+            for other in series
+            if any(other.name.startswith(n) for n in notebook_needs(path))
+            for output in notebook_outputs(cache.settings, other.name[:2], writes[other.name])
+        ]
+        key = cache.key(path, parameters, study, needed)
+        if cache.restore(path.name, key, destination) is not None:
+            return True
+        before = output_stamps(cache.settings)
+        execute_notebook(path, destination, parameters, progress=serial_bars)
+        written = written_since(before, cache.settings)
+        stray = undeclared_writes(written, cache.settings, [p.name[:2] for p in series], all_writes)
+        if stray:
+            raise NotebookError(
+                f"{path.name} wrote {', '.join(map(str, stray))}: outputs must be named "
+                f"NN_* in the figures or tables folder or listed in metadata arabmedia.writes"
+            )
+        outputs = notebook_outputs(cache.settings, path.name[:2], writes[path.name])
+        cache.store(path.name, key, destination, [p for p in outputs if p.resolve() in written])
+        return False
+
+    def execute(path: Path) -> tuple[float, bool]:
         start = time.perf_counter()
-        execute_notebook(path, Path(target) / path.name, parameters, progress=serial_bars)
-        return round(time.perf_counter() - start, 1)
+        destination = Path(target) / path.name
+        if cache is None:
+            execute_notebook(path, destination, parameters, progress=serial_bars)
+            restored = False
+        else:
+            restored = run_and_store(path, destination)
+        return round(time.perf_counter() - start, 1), restored
 
     bar = tqdm(
         total=len(notebooks), desc="notebooks", unit="nb", disable=not progress or serial_bars
@@ -189,8 +236,11 @@ def run_notebooks(
                     raise
                 bar.update()
     bar.close()
-    rows = [{"notebook": n, "seconds": done[n]} for n in sorted(done, key=order.get)]
-    return pd.DataFrame(rows, columns=["notebook", "seconds"])
+    rows = [
+        {"notebook": n, "seconds": done[n][0], "cached": done[n][1]}
+        for n in sorted(done, key=order.get)
+    ]
+    return pd.DataFrame(rows, columns=["notebook", "seconds", "cached"])
 
 
 @contextlib.contextmanager
@@ -216,6 +266,7 @@ def run_study(
     progress: bool = True,
     jobs: int = 1,
     target: Path | None = None,
+    force: bool = False,
 ) -> tuple[pd.DataFrame, Path]:
     """Run the series on a study: load its articles (filling the article cache once, before
     any kernel starts), execute the notebooks into ``target`` (default
@@ -225,8 +276,10 @@ def run_study(
     After a full run (no ``select``), outputs in the figures and tables folders that the run
     did not write are listed in the report as left from an earlier run. Each notebook's time
     is kept in the cache folder so that the next run starts the longest first. Returns (one
-    row per notebook, the report path). Raises :class:`arabmedia.corpus.NothingLoadedError`
-    before any notebook runs when no article loads.
+    row per notebook, the report path). Notebooks whose inputs are unchanged since a stored
+    run are restored from ``<cache_dir>/notebooks`` unless ``force``. Raises
+    :class:`arabmedia.corpus.NothingLoadedError` before any notebook runs when no article
+    loads.
     """
     import json
 
@@ -237,6 +290,7 @@ def run_study(
     timings = Path(settings.cache_dir) / "notebook_seconds.json"
     previous = json.loads(timings.read_text("utf-8")) if timings.is_file() else {}
     started = time.time()
+    cache = None if force else NotebookCache(Path(settings.cache_dir) / "notebooks", settings)
     with _study_environment(settings.root):
         table = run_notebooks(
             source,
@@ -246,8 +300,10 @@ def run_study(
             progress=progress,
             jobs=jobs,
             seconds=previous,
+            cache=cache,
         )
-    latest = previous | dict(zip(table["notebook"], table["seconds"], strict=True))
+    executed = table[~table["cached"]]
+    latest = previous | dict(zip(executed["notebook"], executed["seconds"], strict=True))
     atomic_write_text(timings, json.dumps(latest, indent=1, sort_keys=True) + "\n")
     outputs = [*settings.figures_dir.glob("*.*"), *settings.tables_dir.glob("*.*")]
     stale = [] if select else sorted(p for p in outputs if p.stat().st_mtime < started)
