@@ -23,8 +23,13 @@ format: env
 	@$(PY) -m ruff check --fix .
 	@$(PY) -m ruff format .
 
+# BLAS/OpenMP threads per pytest worker: the cores shared by the two workers (more threads than
+# cores make every worker spin-wait; results do not depend on it).
+THREADS := $(shell python3 -c "import os; print(max(1, (os.cpu_count() or 1) // 2))")
+
 test: lint data
-	@$(PY) -m pytest -n 2 --dist loadfile --nbval --nbval-current-env --nbval-kernel-startup-timeout=300 \
+	@OMP_NUM_THREADS=$(THREADS) OPENBLAS_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS) \
+		$(PY) -m pytest -n 2 --dist loadfile --nbval --nbval-current-env --nbval-kernel-startup-timeout=300 \
 		--nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS)
 	@$(PY) tools/check_outputs.py figures
 

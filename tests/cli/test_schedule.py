@@ -83,3 +83,17 @@ def test_a_failing_notebook_stops_the_run_with_its_error(tmp_path, monkeypatch):
     with pytest.raises(_notebooks.NotebookError, match=r"00_a\.ipynb, cell 1: boom"):
         run_notebooks(tmp_path, tmp_path, jobs=2, progress=False)
     assert started == ["00_a.ipynb"]  # what needed it never started
+
+
+def test_kernels_side_by_side_share_the_cores_and_a_user_setting_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(_notebooks.os, "cpu_count", lambda: 4)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")
+    with _notebooks._study_environment(tmp_path, jobs=2):
+        assert _notebooks.os.environ["OMP_NUM_THREADS"] == "2"
+        assert _notebooks.os.environ["OPENBLAS_NUM_THREADS"] == "2"
+        assert _notebooks.os.environ["MKL_NUM_THREADS"] == "3"  # the user's choice stands
+        assert _notebooks.os.environ["ARABMEDIA_ROOT"] == str(tmp_path)
+    assert "OMP_NUM_THREADS" not in _notebooks.os.environ
+    assert _notebooks.os.environ["MKL_NUM_THREADS"] == "3"

@@ -33,6 +33,8 @@ from arabmedia.config import Settings
 from arabmedia.io import atomic_write_text
 
 KERNEL_NAME = "arabmedia"
+#: Thread-count variables of the BLAS and OpenMP libraries a kernel may load.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_[A-Za-z0-9_]+\.ipynb$")
 VOLATILE_NOTEBOOK_KEYS = ("start_time", "end_time", "duration", "exception")
 
@@ -244,17 +246,25 @@ def run_notebooks(
 
 
 @contextlib.contextmanager
-def _study_environment(root: Path) -> Iterator[None]:
-    """Point kernels started inside the block at the study (``ARABMEDIA_ROOT``)."""
-    before = os.environ.get("ARABMEDIA_ROOT")
-    os.environ["ARABMEDIA_ROOT"] = str(root)
+def _study_environment(root: Path, jobs: int = 1) -> Iterator[None]:
+    """Point kernels started inside the block at the study (``ARABMEDIA_ROOT``) and give
+    each of the ``jobs`` kernels its share of the cores for BLAS and OpenMP threads
+    (:data:`THREAD_VARIABLES`, unless set already): more threads than cores make every
+    kernel spin-wait (a logistic regression of notebook 03 took 40 times longer with two
+    kernels of two threads each on two cores; the series' outputs are byte-identical)."""
+    threads = str(max(1, (os.cpu_count() or 1) // jobs))
+    wanted = {"ARABMEDIA_ROOT": str(root)}
+    wanted |= {name: threads for name in THREAD_VARIABLES if name not in os.environ}
+    before = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop("ARABMEDIA_ROOT")
-        else:
-            os.environ["ARABMEDIA_ROOT"] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
 
 
 def run_study(
@@ -291,7 +301,7 @@ def run_study(
     previous = json.loads(timings.read_text("utf-8")) if timings.is_file() else {}
     started = time.time()
     cache = None if force else NotebookCache(Path(settings.cache_dir) / "notebooks", settings)
-    with _study_environment(settings.root):
+    with _study_environment(settings.root, jobs):
         table = run_notebooks(
             source,
             target or settings.notebooks_dir,
