@@ -9,8 +9,17 @@ import pytest
 
 from arabmedia._lazy import lazy_exports
 
-SUBPACKAGES = ("analysis", "corpus", "lexicons", "plot", "stats", "text")
-HEAVY = ("camel_tools", "datasketch", "scipy", "sklearn", "torch", "transformers")
+SUBPACKAGES = ("analysis", "corpus", "engine", "lexicons", "plot", "stats", "text")
+HEAVY = (
+    "camel_tools",
+    "dask",
+    "datasketch",
+    "distributed",
+    "scipy",
+    "sklearn",
+    "torch",
+    "transformers",
+)
 
 
 def _packages():
@@ -20,7 +29,7 @@ def _packages():
 def test_importing_the_subpackages_loads_no_heavy_library():
     code = (
         "import json, sys\n"
-        "from arabmedia import analysis, config, corpus, lexicons, plot, stats, text\n"
+        "from arabmedia import analysis, config, corpus, engine, lexicons, plot, stats, text\n"
         f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

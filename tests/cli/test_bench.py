@@ -1,37 +1,96 @@
-"""Scaling benchmark: replication keeps ids unique, one real step runs in a fresh process."""
+"""Benchmarks: the scale benchmark's contract and replicas, the series benchmark's contract."""
 
+import concurrent.futures
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from arabmedia.cli import run_scaling
-from arabmedia.cli._bench import _replicate
+from arabmedia.cli import format_scale_benchmark, run_scale_benchmark
 from arabmedia.config import load_settings
 
 
-def test_replicate_makes_ids_and_urls_unique_and_keeps_texts():
-    articles = pd.DataFrame({"doc_id": ["a", "b"], "url": ["u1", "u2"], "body": ["x", "y"]})
-    copies = _replicate(articles, 3)
-    assert len(copies) == 6
-    assert copies["doc_id"].is_unique and copies["url"].is_unique
-    assert copies["body"].tolist() == ["x", "y"] * 3
-    assert copies["doc_id"].tolist()[:2] == ["a", "b"]  # the first copy is the original
+def test_unknown_or_missing_steps_are_refused():
+    with pytest.raises(ValueError, match="unknown scale steps"):
+        run_scale_benchmark(".", steps=("nope",))
+    with pytest.raises(ValueError, match="need 'load'"):
+        run_scale_benchmark(".", steps=("tokenize",))
 
 
-def test_unknown_step_is_refused():
-    with pytest.raises(ValueError, match="unknown scaling steps"):
-        run_scaling(".", steps=("nope",))
+def test_bad_factors_are_a_usage_error(capsys):
+    from arabmedia.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--scale", "1,ten"])
+    assert exit_info.value.code == 2
+    assert "factors must be integers" in capsys.readouterr().err
+
+
+def test_the_scale_benchmark_reports_every_step_and_factor(tmp_path, monkeypatch):
+    from arabmedia.cli import _scale
+
+    made, calls = [], []
+
+    def fake_replicate(settings, factor, folder):
+        made.append(factor)
+        Path(folder).mkdir(parents=True)
+        return Path(folder)
+
+    class FakePool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, function, step, study, engine, options):
+            calls.append((step, Path(study).name, engine))
+            factor = int(Path(study).name[1:])
+            seconds = {"load": 1.0, "tokenize": 2.0}[step] * factor
+            future = concurrent.futures.Future()
+            future.set_result({"seconds": seconds, "peak_mb": 100 + factor, "rows": 10 * factor})
+            return future
+
+    monkeypatch.setattr(_scale, "replicate_corpus", fake_replicate)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", FakePool)
+    (tmp_path / "arabmedia.toml").write_text("")
+    result = run_scale_benchmark(
+        tmp_path, (10, 1), steps=("load", "tokenize"), engine="dask", progress=False
+    )
+    assert made == [1, 10] and result["factors"] == ["1", "10"]
+    assert calls[:2] == [("load", "x1", "dask"), ("tokenize", "x1", "dask")]  # load first
+    assert result["articles"] == {"1": 10, "10": 100}
+    assert result["steps"]["tokenize"]["10"] == {"seconds": 20.0, "peak_mb": 110, "rows": 100}
+    assert result["ratios"]["tokenize"] == {"1": 1.0, "10": 10.0}
+    assert "tokenize" in format_scale_benchmark(result)
 
 
 @pytest.mark.corpora
 @pytest.mark.skipif(not load_settings().raw_dir.is_dir(), reason="run `arabmedia fetch` first")
-def test_scaling_runs_a_step_at_two_sizes():
-    table = run_scaling(load_settings().root, (1, 2), ("dedup",), progress=False)
-    assert table["factor"].tolist() == [1, 2]
-    assert table["articles"].iloc[1] == 2 * table["articles"].iloc[0]
-    assert table["seconds_ratio"].iloc[0] == 1.0
-    assert (table["peak_mib"] >= table["input_mib"]).all()
+def test_replicas_load_with_unique_ids_and_tokenize_partition_by_partition(tmp_path):
+    from arabmedia.cli import replicate_corpus
+    from arabmedia.corpus import read_store, write_store
+
+    study = replicate_corpus(load_settings(), 2, tmp_path / "x2")
+    settings = load_settings(study)
+    partitions = write_store(settings, tmp_path / "store", progress=False)
+    articles = read_store(tmp_path / "store", columns=["doc_id", "source_file"])
+    assert len(articles) == int(partitions["n_articles"].sum())
+    copies = articles["source_file"].str.contains("/copy0001/", regex=False)
+    assert copies.sum() * 2 == len(articles)  # every record once per copy
+    # no id of one copy meets the other's (ids repeated within a copy are the source's)
+    assert not set(articles.loc[copies, "doc_id"]) & set(articles.loc[~copies, "doc_id"])
+    assert articles.loc[copies, "doc_id"].nunique() == articles.loc[~copies, "doc_id"].nunique()
+    originals = articles[~copies]
+    result = run_scale_benchmark(
+        load_settings().root, (1,), steps=("load", "tokenize"), progress=False, work_dir=tmp_path
+    )
+    entry = result["steps"]["tokenize"]["1"]
+    assert entry["rows"] == result["articles"]["1"] == len(originals)
+    assert entry["seconds"] > 0 and entry["peak_mb"] > 0
 
 
 def test_the_series_benchmark_runs_cold_warm_and_forced_on_one_fresh_cache(tmp_path, monkeypatch):

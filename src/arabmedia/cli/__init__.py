@@ -1,11 +1,9 @@
 """The ``arabmedia`` command line, the notebook runner and the benchmarks."""
 
 from arabmedia.cli._bench import (
-    SCALING_STEPS,
     format_benchmark,
     load_benchmark_texts,
     run_benchmark,
-    run_scaling,
 )
 from arabmedia.cli._main import (
     EXIT_FAILED,
@@ -35,6 +33,12 @@ from arabmedia.cli._notebooks import (
     series_folder,
 )
 from arabmedia.cli._report import report_markdown, write_report
+from arabmedia.cli._scale import (
+    SCALE_STEPS,
+    format_scale_benchmark,
+    replicate_corpus,
+    run_scale_benchmark,
+)
 
 __all__ = [
     "EXIT_FAILED",
@@ -42,7 +46,7 @@ __all__ = [
     "EXIT_USAGE",
     "KERNEL_NAME",
     "NOTEBOOK_PATTERN",
-    "SCALING_STEPS",
+    "SCALE_STEPS",
     "VOLATILE_NOTEBOOK_KEYS",
     "CommandError",
     "NotebookError",
@@ -55,14 +59,16 @@ __all__ = [
     "cmd_tokenize",
     "execute_notebook",
     "format_benchmark",
+    "format_scale_benchmark",
     "list_notebooks",
     "load_benchmark_texts",
     "main",
     "peak_memory_mb",
+    "replicate_corpus",
     "report_markdown",
     "run_benchmark",
     "run_notebooks",
-    "run_scaling",
+    "run_scale_benchmark",
     "run_study",
     "scrub_volatile_metadata",
     "series_folder",

@@ -61,8 +61,23 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     from arabmedia.corpus._dedup import deduplicate
     from arabmedia.corpus._loading import read_files, write_load_result
+    from arabmedia.corpus._store import store_folder, store_problems, store_rejects, write_store
     from arabmedia.corpus._study import NothingLoadedError, load_study
 
+    if args.store is not None:  # the study's article store, streamed
+        if args.inputs:
+            raise CommandError("load --store writes the study's corpora; it takes no files")
+        folder = Path(args.store) if args.store else store_folder(settings)
+        try:
+            partitions = write_store(settings, folder, progress=not args.quiet)
+        except FileExistsError as error:  # DIR holds something else
+            raise CommandError(str(error)) from error
+        print(
+            f"store: {len(partitions)} partitions, {int(partitions['n_articles'].sum())} "
+            f"articles, {len(store_rejects(folder))} rejects, "
+            f"{len(store_problems(folder))} problems -> {folder}"
+        )
+        return EXIT_OK
     if args.inputs:
         result = read_files(
             args.inputs,
@@ -118,12 +133,7 @@ def cmd_tokenize(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from arabmedia.cli._bench import (
-        format_benchmark,
-        load_benchmark_texts,
-        run_benchmark,
-        run_scaling,
-    )
+    from arabmedia.cli._bench import format_benchmark, load_benchmark_texts, run_benchmark
 
     if args.series:
         from arabmedia.cli._bench import format_series_benchmark, run_series_benchmark
@@ -132,9 +142,18 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         result = run_series_benchmark(settings.root, series_folder(), jobs=args.jobs)
         print(json.dumps(result, indent=2) if args.json else format_series_benchmark(result))
         return EXIT_OK
-    if args.scaling:
-        table = run_scaling(settings.root, tuple(args.factors), progress=not args.quiet)
-        print(table.to_json(orient="records", indent=2) if args.json else table.to_string())
+    if args.scale:
+        from arabmedia.cli._scale import format_scale_benchmark, run_scale_benchmark
+
+        # one local process is the reference; Dask: --jobs workers, or a running scheduler's
+        options = {"n_jobs": 1} if args.engine == "local" else {"n_workers": args.jobs}
+        if args.engine == "dask" and args.scheduler:
+            options = {"scheduler": args.scheduler}
+        result = run_scale_benchmark(
+            settings.root, tuple(args.scale), engine=args.engine, options=options,
+            progress=not args.quiet,
+        )  # fmt: skip
+        print(json.dumps(result, indent=2) if args.json else format_scale_benchmark(result))
         return EXIT_OK
     texts = load_benchmark_texts(settings.raw_dir)
     result = run_benchmark(texts, n_jobs=args.jobs)
@@ -165,6 +184,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _factors(text: str) -> list[int]:
+    try:
+        factors = [int(part) for part in text.split(",")]
+    except ValueError as error:
+        message = f"factors must be integers, e.g. 1,10,100: {text!r}"
+        raise argparse.ArgumentTypeError(message) from error
+    if not factors or min(factors) < 1:
+        raise argparse.ArgumentTypeError(f"factors must be >= 1: {text!r}")
+    return factors
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="arabmedia", description="Compare how Arabic-language news outlets cover events."
@@ -184,10 +214,21 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.set_defaults(func=cmd_fetch)
 
     load = sub.add_parser(
-        "load", parents=[common], help="corpora or files -> articles.parquet + rejects.csv"
+        "load",
+        parents=[common],
+        help="corpora or files -> articles.parquet + rejects.csv, or the study's article store",
     )
     load.add_argument("inputs", nargs="*", help="files (default: the study's corpora)")
-    load.add_argument("--out", required=True, help="output folder")
+    target = load.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", help="output folder")
+    target.add_argument(
+        "--store",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="stream the study's corpora into a partitioned Parquet article store in DIR "
+        "(default: <cache_dir>/store/<key of the inputs>)",
+    )
     load.add_argument("--reader", default="generic", help="reader for files (default: generic)")
     load.add_argument("--outlet", help="outlet of the given files (never guessed)")
     load.add_argument("--corpus", help="corpus name for the given files")
@@ -245,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser(
         "bench",
         parents=[common],
-        help="tokenizer speed; --series: the notebook series; --scaling: cost vs corpus size",
+        help="tokenizer speed; --series: the notebook series; --scale: cost vs corpus size",
     )
     bench.add_argument("--jobs", type=int, default=2, help="processes for the parallel run")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -255,12 +296,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="the notebook series cold and warm against R (naive tokenizer) and F (kernel floor)",
     )
     bench.add_argument(
-        "--scaling",
-        action="store_true",
-        help="time and memory of each main step at multiples of the benchmark corpus",
+        "--scale",
+        type=_factors,
+        metavar="FACTORS",
+        help="time and peak memory of each partition-wise step at these multiples of the "
+        "Al Mayadeen corpus, e.g. 1,10,100",
     )
     bench.add_argument(
-        "--factors", type=int, nargs="+", default=[1, 2, 4], help="corpus multiples (--scaling)"
+        "--engine", choices=["local", "dask"], default="local", help="engine for --scale"
+    )
+    bench.add_argument(
+        "--scheduler", metavar="ADDRESS", help="--engine dask: a running scheduler to use"
     )
     bench.set_defaults(func=cmd_bench)
     return parser

@@ -99,6 +99,18 @@ _EXPORTS = {
         "Reader",
         "RecordError",
     ),
+    "_store": (
+        "PART_ROWS",
+        "PARTITION_COLUMNS",
+        "STORE_FORMAT",
+        "read_store",
+        "store_folder",
+        "store_part_files",
+        "store_partitions",
+        "store_problems",
+        "store_rejects",
+        "write_store",
+    ),
     "_study": (
         "NothingLoadedError",
         "compared_articles",

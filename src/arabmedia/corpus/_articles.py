@@ -11,7 +11,8 @@ import pandas as pd
 from arabmedia._fingerprint import code_fingerprint
 from arabmedia.config import Settings
 from arabmedia.corpus._loading import expand_globs
-from arabmedia.corpus._study import NothingLoadedError, load_study
+from arabmedia.corpus._schema import LoadResult
+from arabmedia.corpus._study import NothingLoadedError
 from arabmedia.io import atomic_path
 
 ARTICLE_CACHE_FORMAT = "articles-v1"
@@ -22,9 +23,18 @@ ARTICLE_LIBRARIES = ("datasketch", "openpyxl", "pandas", "pyarrow", "trafilatura
 def _reading_code_fingerprint() -> str:
     """Fingerprint of the code that reads, cleans and deduplicates articles (see
     :func:`arabmedia._fingerprint.code_fingerprint`)."""
-    from arabmedia.corpus import _articles, _dates, _dedup, _loading, _readers, _schema
+    from arabmedia.corpus import (
+        _articles,
+        _dates,
+        _dedup,
+        _loading,
+        _readers,
+        _schema,
+        _store,
+        _study,
+    )
 
-    modules = [_schema, _dates, _readers, _loading, _dedup, _articles]
+    modules = [_schema, _dates, _readers, _loading, _study, _store, _dedup, _articles]
     return code_fingerprint(modules, ARTICLE_LIBRARIES)
 
 
@@ -53,13 +63,18 @@ def input_files(settings: Settings, names: Sequence[str] | None = None) -> list[
 
 
 def _article_cache_key(settings: Settings, near: bool) -> str:
-    """sha256 over the study's corpus entries, their files (manifest sha256 and outlets,
-    or the matched paths; size, mtime), ``near`` and the fingerprint of the reading and
-    dedup code."""
+    """Key of the deduplicated article table (see :func:`_study_key`)."""
+    return _study_key(settings, ARTICLE_CACHE_FORMAT, near)
+
+
+def _study_key(settings: Settings, tag: str, *extra: object) -> str:
+    """sha256 over ``tag``, the study's corpus entries and ``extra``, their files (manifest
+    sha256 and outlets, or the matched paths; size, mtime) and the fingerprint of the
+    reading and dedup code: the key of caches of the study's articles."""
     from arabmedia.corpus._manifest import load_manifest
 
-    digest = hashlib.sha256(ARTICLE_CACHE_FORMAT.encode())
-    digest.update(repr((settings.corpora, near)).encode())
+    digest = hashlib.sha256(tag.encode())
+    digest.update(repr((settings.corpora, *extra)).encode())
     manifest = None
     for entry in settings.corpora:
         if entry.from_manifest:
@@ -79,22 +94,35 @@ def _article_cache_key(settings: Settings, near: bool) -> str:
 def load_articles(settings: Settings, *, near: bool = False) -> pd.DataFrame:
     """The study's deduplicated article table, cached in ``settings.cache_dir``.
 
-    :func:`arabmedia.corpus.load_study` followed by :func:`arabmedia.corpus.deduplicate`;
-    index 0..n-1 in the dedup step's stable order. Columns: :data:`ARTICLE_COLUMNS` plus
-    the dedup columns. The Parquet cache is keyed by the raw files, the study's corpus
-    entries and this code, so it is never stale; rejected records are not kept here (use
-    :func:`load_study` to see them). Raises :class:`NothingLoadedError` when no record loads.
+    The study's article store (:func:`arabmedia.corpus.write_store`, written when missing;
+    its rows are :func:`arabmedia.corpus.load_study`'s articles) read back and passed to
+    :func:`arabmedia.corpus.deduplicate`; index 0..n-1 in the dedup step's stable order.
+    Columns: :data:`ARTICLE_COLUMNS` plus the dedup columns. The Parquet cache is keyed by
+    the raw files, the study's corpus entries and this code, so it is never stale; rejected
+    records are not kept here (see :func:`arabmedia.corpus.store_rejects`). Raises
+    :class:`NothingLoadedError` when no record loads.
     """
     from arabmedia.corpus._dedup import deduplicate
+    from arabmedia.corpus._store import (
+        read_store,
+        store_folder,
+        store_problems,
+        store_rejects,
+        write_store,
+    )
 
     key = _article_cache_key(settings, near)
     path = Path(settings.cache_dir) / "articles" / f"{key}.parquet"
     if path.exists():
         return pd.read_parquet(path)
-    result = load_study(settings)
-    if result.articles.empty:
+    folder = store_folder(settings)
+    write_store(settings, folder, progress=False)
+    articles = read_store(folder)
+    if articles.empty:
+        rejects = store_rejects(folder)
+        result = LoadResult(articles, rejects, len(rejects), store_problems(folder))
         raise NothingLoadedError(result, settings)
-    articles = deduplicate(result.articles, near=near, disable_progress=True)
+    articles = deduplicate(articles, near=near, disable_progress=True)
     articles = articles.reset_index(drop=True)
     with atomic_path(path) as tmp:
         articles.to_parquet(tmp, index=False)

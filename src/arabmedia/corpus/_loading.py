@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import glob
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -81,11 +81,26 @@ class _Problem(NamedTuple):
 
 @dataclass
 class _Rows:
-    """Rows gathered while reading."""
+    """Rows gathered while reading one plan.  ``taken`` counts article rows already taken
+    out of ``articles`` (the streaming store writes them in batches), so that problem
+    positions stay positions in the plan's whole article table."""
 
     articles: list[tuple] = field(default_factory=list)
     rejects: list[tuple] = field(default_factory=list)
     problems: list[_Problem] = field(default_factory=list)
+    taken: int = 0
+
+    def add(self, kind: str, item: Any) -> None:
+        """Add one outcome of :func:`_file_outcomes`."""
+        position = self.taken + len(self.articles)
+        if kind == "reject":
+            self.rejects.append(item)
+        elif kind == "file problem":
+            self.problems.append(_Problem(-1, (position, 0), item))
+        else:
+            article, notes = item
+            self.articles.append(article)
+            self.problems += [_Problem(position, (position, 1), row) for row in notes]
 
 
 def _check_mapping(
@@ -103,48 +118,50 @@ def _check_mapping(
         )
 
 
-def _read_one_file(
-    path: Path, source_file: str, file_key: str, reader: Reader, options: _Options, rows: _Rows
-) -> None:
-    """Add one file's article, reject and problem rows to ``rows``; bad data becomes
-    reject rows, a mapping that names a column the file lacks raises ValueError."""
+def _file_outcomes(
+    path: Path, source_file: str, file_key: str, reader: Reader, options: _Options
+) -> Iterator[tuple[str, Any]]:
+    """One file's outcomes in reading order: ("reject", reject row), ("file problem",
+    problem row) or ("article", (article row, problem rows of the record)).  Problem rows
+    have doc_id "" until ids are settled.  Bad data becomes reject rows; a mapping that
+    names a column the file lacks raises ValueError before anything is yielded."""
     corpus = options.corpus
     try:
         file_records = reader.records(path, options)
         records = list(file_records.records)
     except RecordError as error:
-        rows.rejects.append((corpus, source_file, -1, "", str(error)))
+        yield "reject", (corpus, source_file, -1, "", str(error))
         return
     except _DATA_ERRORS as error:
         reason = f"unreadable file: {type(error).__name__}: {error}"
-        rows.rejects.append((corpus, source_file, -1, "", reason))
+        yield "reject", (corpus, source_file, -1, "", reason)
         return
     _check_mapping(options.mapping, file_records.columns, source_file)
     if options.encoding == "auto" and file_records.encoding == "cp1256":
         detail = 'not valid UTF-8; read as cp1256 (Windows Arabic) under encoding = "auto"'
-        row = (corpus, source_file, -1, "", "", "cp1256", "encoding", detail)
-        rows.problems.append(_Problem(-1, (len(rows.articles), 0), row))
+        yield "file problem", (corpus, source_file, -1, "", "", "cp1256", "encoding", detail)
     for number, raw in records:
         ctx = _Context(options, source_file, file_key, number, file_records.decode_problem)
         if isinstance(raw, _Unreadable):
-            rows.rejects.append((corpus, source_file, number, "", raw.reason))
+            yield "reject", (corpus, source_file, number, "", raw.reason)
             continue
         doc_id = ""
         try:
             fields = reader.fields(raw, ctx)
             doc_id = fields["doc_id"]
-            rows.articles.append(_article_row(fields, ctx))
+            article = _article_row(fields, ctx)
         except RecordError as error:
-            rows.rejects.append((corpus, source_file, number, error.doc_id or doc_id, str(error)))
+            yield "reject", (corpus, source_file, number, error.doc_id or doc_id, str(error))
             continue
         except _DATA_ERRORS as error:
             reason = f"unreadable record: {type(error).__name__}: {error}"
-            rows.rejects.append((corpus, source_file, number, doc_id, reason))
+            yield "reject", (corpus, source_file, number, doc_id, reason)
             continue
-        position = len(rows.articles) - 1
-        for field_name, value, problem, detail in ctx.notes:
-            row = (corpus, source_file, number, "", field_name, value, problem, detail)
-            rows.problems.append(_Problem(position, (position, 1), row))
+        notes = [
+            (corpus, source_file, number, "", field_name, value, problem, detail)
+            for field_name, value, problem, detail in ctx.notes
+        ]
+        yield "article", (article, notes)
 
 
 def _articles_frame(rows: list[tuple]) -> pd.DataFrame:
@@ -205,21 +222,26 @@ def _duplicate_id_problems(articles: pd.DataFrame) -> list[_Problem]:
     return problems
 
 
+def _settled_problems(articles: pd.DataFrame, problems: list[_Problem]) -> pd.DataFrame:
+    """The problems table of a plan: ``problems`` and the duplicate-id problems of
+    ``articles`` (ids already qualified; only doc_id, corpus, source_file, source_record,
+    title, lead, body are used) in reading order, with the articles' final ids."""
+    problems = sorted(problems + _duplicate_id_problems(articles), key=lambda p: p.order)
+    positions = [p.article for p in problems if p.article >= 0]
+    doc_ids = iter(articles["doc_id"].iloc[positions].tolist())
+    return _problems_frame(
+        [(*p.row[:3], next(doc_ids) if p.article >= 0 else "", *p.row[4:]) for p in problems]
+    )
+
+
 def _result(rows: _Rows) -> LoadResult:
     """The LoadResult of gathered rows, with ids settled (see the _schema docstring)."""
     articles = _qualify_shared_ids(_articles_frame(rows.articles))
-    problems = sorted(rows.problems + _duplicate_id_problems(articles), key=lambda p: p.order)
-    doc_ids = articles["doc_id"].tolist()
     return LoadResult(
         articles,
         _rejects_frame(rows.rejects),
         len(rows.articles) + len(rows.rejects),
-        _problems_frame(
-            [
-                (*p.row[:3], doc_ids[p.article] if p.article >= 0 else "", *p.row[4:])
-                for p in problems
-            ]
-        ),
+        _settled_problems(articles, rows.problems),
     )
 
 
@@ -243,10 +265,23 @@ def _file_keys(relative: list[str]) -> list[str]:
     ]
 
 
-def _read(files: list[tuple[Path, str]], keys: list[str], reader: Reader, options: _Options):
+class _Plan(NamedTuple):
+    """What one reading of a corpus reads: (path, source_file) pairs in order, their
+    file-record id keys, the reader and its options.  Ids are settled over a whole plan
+    (shared ids, duplicate ids), so a plan is the unit both the in-memory readers and the
+    streaming store (``_store``) work on."""
+
+    files: list[tuple[Path, str]]
+    keys: list[str]
+    reader: Reader
+    options: _Options
+
+
+def _read(plan: _Plan) -> LoadResult:
     rows = _Rows()
-    for (path, source_file), key in zip(files, keys, strict=True):
-        _read_one_file(path, source_file, key, reader, options, rows)
+    for (path, source_file), key in zip(plan.files, plan.keys, strict=True):
+        for kind, item in _file_outcomes(path, source_file, key, plan.reader, plan.options):
+            rows.add(kind, item)
     return _result(rows)
 
 
@@ -369,14 +404,19 @@ def read_files(
     order (a file given twice is read twice); ``source_file`` holds each path as given
     or matched.
     """
-    chosen = _reader(reader)
     options = _Options(corpus, outlet, mapping, tz, encoding, date_format, dayfirst, record_path)
+    return _read(_files_plan(paths, reader, options))
+
+
+def _files_plan(paths: Iterable[str | Path], reader: str, options: _Options) -> _Plan:
+    """The plan of :func:`read_files` (options checked, globs expanded)."""
+    chosen = _reader(reader)
     _check_options(reader, chosen, options)
     files = [path for entry in paths for path in _matching_files(entry)]
     absolute = [os.path.abspath(path) for path in files]
     parent = os.path.commonpath([os.path.dirname(a) for a in absolute]) if files else ""
     keys = _file_keys([Path(os.path.relpath(a, parent)).as_posix() for a in absolute])
-    return _read([(path, str(path)) for path in files], keys, chosen, options)
+    return _Plan([(path, str(path)) for path in files], keys, chosen, options)
 
 
 def read_corpus(
@@ -393,6 +433,13 @@ def read_corpus(
     ``source_file`` holds.  ``outlet`` overrides what the source says;
     ``default_outlet`` is the outlet of records whose source names none.
     """
+    return _read(_corpus_plan(name, folder, reader, outlet, default_outlet))
+
+
+def _corpus_plan(
+    name: str, folder: Path, reader: str, outlet: str | None, default_outlet: str | None
+) -> _Plan:
+    """The plan of :func:`read_corpus`."""
     folder = Path(folder)
     chosen = _reader(reader)
     if not folder.is_dir():
@@ -400,7 +447,7 @@ def read_corpus(
     paths = {path for pattern in chosen.patterns for path in folder.glob(pattern) if path.is_file()}
     relative = sorted(path.relative_to(folder).as_posix() for path in paths)
     options = _Options(name, outlet, None, None, default_outlet=default_outlet)
-    return _read([(folder / rel, rel) for rel in relative], _file_keys(relative), chosen, options)
+    return _Plan([(folder / rel, rel) for rel in relative], _file_keys(relative), chosen, options)
 
 
 def concat_results(results: Iterable[LoadResult]) -> LoadResult:
@@ -436,27 +483,23 @@ def load_corpora(
     names none; ``outlets`` ({corpus: outlet}) overrides the outlet of a corpus (e.g.
     ``{"seed": "..."}``).  Records left without an outlet are rejected, not guessed.
     """
+    return concat_results(
+        _read(_manifest_plan(name, settings, (outlets or {}).get(name))) for name in names
+    )
+
+
+def _manifest_plan(name: str, settings: Settings, outlet: str | None) -> _Plan:
+    """The plan of one manifest corpus of :func:`load_corpora` (``outlet``: its override)."""
     from arabmedia.corpus._manifest import load_manifest
 
-    manifest = load_manifest(settings.manifest)
-    results = []
-    for name in names:
-        spec = manifest.corpus(name)
-        if spec.reader not in READERS:
-            raise ValueError(f"corpus {name!r} (reader {spec.reader!r}) holds no articles")
-        folders = {f.path.split("/", 1)[0] for f in spec.files}
-        if len(folders) != 1:
-            raise ValueError(f"corpus {name!r} spans several folders: {sorted(folders)}")
-        folder = settings.raw_dir / folders.pop()
-        result = read_corpus(
-            name,
-            folder,
-            spec.reader,
-            (outlets or {}).get(name),
-            default_outlet=_single_outlet(spec.outlets),
-        )
-        results.append(result)
-    return concat_results(results)
+    spec = load_manifest(settings.manifest).corpus(name)
+    if spec.reader not in READERS:
+        raise ValueError(f"corpus {name!r} (reader {spec.reader!r}) holds no articles")
+    folders = {f.path.split("/", 1)[0] for f in spec.files}
+    if len(folders) != 1:
+        raise ValueError(f"corpus {name!r} spans several folders: {sorted(folders)}")
+    folder = settings.raw_dir / folders.pop()
+    return _corpus_plan(name, folder, spec.reader, outlet, _single_outlet(spec.outlets))
 
 
 def write_load_result(

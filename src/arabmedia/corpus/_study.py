@@ -6,12 +6,14 @@ import pandas as pd
 
 from arabmedia.config import CorpusConfig, Settings
 from arabmedia.corpus._loading import (
+    _files_plan,
+    _manifest_plan,
+    _Plan,
+    _read,
     concat_results,
     expand_globs,
-    load_corpora,
-    read_files,
 )
-from arabmedia.corpus._schema import LoadResult
+from arabmedia.corpus._schema import LoadResult, _Options
 
 
 class NothingLoadedError(ValueError):
@@ -32,22 +34,29 @@ def manifest_corpora(settings: Settings) -> list[str]:
     return list(dict.fromkeys([*names, *settings.validation]))
 
 
-def _read_corpus(entry: CorpusConfig, settings: Settings) -> LoadResult:
+def _study_plan(entry: CorpusConfig, settings: Settings) -> _Plan:
+    """What reading one ``[[corpus]]`` entry reads (see :func:`load_study`)."""
     if entry.from_manifest:
-        outlets = {entry.name: entry.outlet} if entry.outlet else None
-        return load_corpora([entry.name], settings, outlets=outlets)
-    return read_files(
-        expand_globs(entry.files, settings.root),
-        entry.reader,
-        corpus=entry.name,
-        outlet=entry.outlet,
-        mapping=entry.mapping,
-        tz=entry.timezone,
-        encoding=entry.encoding,
-        date_format=entry.date_format,
-        dayfirst=entry.dayfirst,
-        record_path=entry.record_path,
+        return _manifest_plan(entry.name, settings, entry.outlet)
+    options = _Options(
+        entry.name,
+        entry.outlet,
+        entry.mapping,
+        entry.timezone,
+        entry.encoding,
+        entry.date_format,
+        entry.dayfirst,
+        entry.record_path,
     )
+    return _files_plan(expand_globs(entry.files, settings.root), entry.reader, options)
+
+
+def _study_plans(settings: Settings) -> list[_Plan]:
+    """One reading plan per ``[[corpus]]`` of the study, in its order; ValueError when the
+    study names no corpus."""
+    if not settings.corpora:
+        raise ValueError(f"{settings.root / 'arabmedia.toml'}: the study names no [[corpus]]")
+    return [_study_plan(entry, settings) for entry in settings.corpora]
 
 
 def load_study(settings: Settings) -> LoadResult:
@@ -56,9 +65,7 @@ def load_study(settings: Settings) -> LoadResult:
     Manifest corpora are read from ``settings.raw_dir`` (after ``arabmedia fetch``); file
     corpora from their globs. Raises ValueError when the study names no corpus.
     """
-    if not settings.corpora:
-        raise ValueError(f"{settings.root / 'arabmedia.toml'}: the study names no [[corpus]]")
-    return concat_results(_read_corpus(entry, settings) for entry in settings.corpora)
+    return concat_results(_read(plan) for plan in _study_plans(settings))
 
 
 def study_outlets(articles: pd.DataFrame, settings: Settings) -> list[str]:
