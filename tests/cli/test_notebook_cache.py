@@ -147,3 +147,20 @@ def test_an_output_left_from_an_earlier_run_is_not_stored(study):
     stored = json.loads((entries[0] / "outputs.json").read_text())
     assert "figures/00_dropped_figure.txt" not in stored
     assert "figures/00_figure.txt" in stored and "data/interim/sheet.csv" in stored
+
+
+def test_a_file_digest_is_read_again_when_the_file_changes_and_kept_while_it_does_not(tmp_path):
+    from arabmedia.cli._notebook_cache import file_sha256
+
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("first\n")
+    settled = time.time() - 60
+    os.utime(path, (settled, settled))
+    memo = {}
+    first = file_sha256(path, memo)
+    assert memo[str(path.resolve())][2] == first  # settled files are remembered
+    memo[str(path.resolve())][2] = "remembered"  # a memo hit does not read the file
+    assert file_sha256(path, memo) == "remembered"
+    path.write_text("other\n")  # same size, new modification time
+    assert file_sha256(path, memo) not in {"remembered", first}
+    assert str(path.resolve()) not in memo or memo[str(path.resolve())][2] != "remembered"

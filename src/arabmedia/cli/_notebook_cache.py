@@ -30,6 +30,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -107,15 +108,47 @@ def study_inputs(settings: Settings) -> list[Path]:
     return sorted(files)
 
 
-def study_digest(settings: Settings, exclude: Iterable[Path] = ()) -> str:
+#: A file's digest is taken from the memo only when it was last modified this long before it
+#: was hashed (a write in the same moment as the hashing could otherwise go unseen).
+SETTLED_SECONDS = 2.0
+
+
+def file_sha256(path: Path, memo: dict) -> str:
+    """sha256 of ``path``'s bytes, read again unless ``memo`` holds a digest taken when the
+    file had its current size and modification time (as ``git`` and ``make`` trust a stat);
+    ``memo`` (path -> [size, mtime_ns, digest]) is updated."""
+    stat = path.stat()
+    key = str(path.resolve())
+    known = memo.get(key)
+    if known and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+        return known[2]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    memo.pop(key, None)
+    if time.time_ns() - stat.st_mtime_ns > SETTLED_SECONDS * 1e9:
+        memo[key] = [stat.st_size, stat.st_mtime_ns, digest]
+    return digest
+
+
+def study_digest(
+    settings: Settings, exclude: Iterable[Path] = (), memo_file: Path | None = None
+) -> str:
     """sha256 over the study's settings (but its cache folder) and :func:`study_inputs`
-    (paths and bytes), leaving out ``exclude`` (files the notebooks write)."""
+    (paths and byte digests), leaving out ``exclude`` (files the notebooks write).
+    ``memo_file`` keeps the digests of unchanged files between runs (:func:`file_sha256`),
+    so a corpus of many gigabytes is not read again on every run."""
+    from arabmedia.io import atomic_write_text
+
+    memo = {}
+    if memo_file is not None and Path(memo_file).is_file():
+        memo = json.loads(Path(memo_file).read_text("utf-8"))
     skip = {Path(p).resolve() for p in exclude}
     digest = hashlib.sha256(NOTEBOOK_CACHE_FORMAT.encode())
     _feed(digest, "settings", repr(dataclasses.replace(settings, cache_dir=Path())).encode())
     for path in study_inputs(settings):
         if path.resolve() not in skip:
-            _feed(digest, _study_relative(settings, path), path.read_bytes())
+            _feed(digest, _study_relative(settings, path), file_sha256(path, memo).encode())
+    if memo_file is not None:
+        atomic_write_text(memo_file, json.dumps(memo, sort_keys=True) + "\n")
     return digest.hexdigest()
 
 

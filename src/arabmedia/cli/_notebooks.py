@@ -181,7 +181,7 @@ def run_notebooks(
         series = list_notebooks(source)
         writes = {p.name: declared_writes(p) for p in series}
         all_writes = [cache.settings.root / w for listed in writes.values() for w in listed]
-        study = study_digest(cache.settings, exclude=all_writes)
+        study = study_digest(cache.settings, all_writes, cache.folder / "file_digests.json")
 
     def run_and_store(path: Path, destination: Path) -> bool:
         """Restore ``path`` from the cache or execute it and store the run; True if restored."""
