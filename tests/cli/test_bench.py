@@ -31,7 +31,7 @@ def test_the_scale_benchmark_reports_every_step_and_factor(tmp_path, monkeypatch
 
     made, calls = [], []
 
-    def fake_replicate(settings, factor, folder):
+    def fake_replicate(settings, factor, folder, corpus):
         made.append(factor)
         Path(folder).mkdir(parents=True)
         return Path(folder)

@@ -300,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_factors,
         metavar="FACTORS",
         help="time and peak memory of each partition-wise step at these multiples of the "
-        "Al Mayadeen corpus, e.g. 1,10,100",
+        "benchmark corpus (the manifest's almayadeen), e.g. 1,10,100",
     )
     bench.add_argument(
         "--engine", choices=["local", "dask"], default="local", help="engine for --scale"

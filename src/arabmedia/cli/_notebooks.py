@@ -185,10 +185,11 @@ def run_notebooks(
 
     def run_and_store(path: Path, destination: Path) -> bool:
         """Restore ``path`` from the cache or execute it and store the run; True if restored."""
+        needs = notebook_needs(path)
         needed = [
             output
             for other in series
-            if any(other.name.startswith(n) for n in notebook_needs(path))
+            if any(other.name.startswith(n) for n in needs)
             for output in notebook_outputs(cache.settings, other.name[:2], writes[other.name])
         ]
         key = cache.key(path, parameters, study, needed)

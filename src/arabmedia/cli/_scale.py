@@ -1,5 +1,5 @@
-"""``arabmedia bench --scale``: each main step on multiples of the Al Mayadeen corpus,
-partition by partition, on the local engine or on Dask.
+"""``arabmedia bench --scale``: each main step on multiples of a manifest corpus (by
+default :data:`BASE_CORPUS`), partition by partition, on the local engine or on Dask.
 
 For a factor ``k`` the benchmark writes ``k`` copies of the corpus's raw files (ids and URLs
 made unique per copy, one file at a time) into a temporary study, then runs each step in a
@@ -26,18 +26,19 @@ SCALE_STEPS = ("load", "tokenize", "count", "agency", "dedup", "topics")
 TOPIC_SAMPLE, TOPIC_K = 5000, 10
 FIELDS = ("title", "lead", "body")
 BASE_CORPUS = "almayadeen"
-#: The id fields of the corpus's files (the supplement files name it differently).
+#: The id fields of the replicated records (those the ``almayadeen`` reader takes).
 ID_KEYS = frozenset({"postId", "post_id", "postid"})
 
 
-def replicate_corpus(settings, factor: int, folder: Path) -> Path:
+def replicate_corpus(settings, factor: int, folder: Path, corpus: str = BASE_CORPUS) -> Path:
     """A study in ``folder`` whose one corpus is ``factor`` copies of the raw JSON files of
-    :data:`BASE_CORPUS`; copy ``c > 0`` has ``r<c>`` appended to every id (:data:`ID_KEYS`)
-    and ``#r<c>`` to every URL, so no id of one copy meets another's (records without an id
-    get one from their file's path, which differs per copy).  Returns the study folder."""
+    the manifest corpus ``corpus``; copy ``c > 0`` has ``r<c>`` appended to every id
+    (:data:`ID_KEYS`) and ``#r<c>`` to every URL, so no id of one copy meets another's
+    (records without an id get one from their file's path, which differs per copy).
+    Returns the study folder."""
     from arabmedia.corpus import load_manifest
 
-    spec = load_manifest(settings.manifest).corpus(BASE_CORPUS)
+    spec = load_manifest(settings.manifest).corpus(corpus)
     sources = [f.local_path(settings.raw_dir) for f in spec.files if f.path.endswith(".json")]
     folder = Path(folder)
     for copy in range(factor):
@@ -54,7 +55,7 @@ def replicate_corpus(settings, factor: int, folder: Path) -> Path:
             (target / source.name).write_text(json.dumps(records, ensure_ascii=False), "utf-8")
     (folder / "arabmedia.toml").write_text(
         '[data]\ncache_dir = "cache"\n\n[[corpus]]\n'
-        f'name = "{BASE_CORPUS}_x{factor}"\nfiles = ["raw/*/*.json"]\n'
+        f'name = "{corpus}_x{factor}"\nfiles = ["raw/*/*.json"]\n'
         f'reader = "{spec.reader}"\noutlet = "{spec.outlets[0]}"\n',
         "utf-8",
     )
@@ -169,14 +170,15 @@ def run_scale_benchmark(
     options: dict | None = None,
     steps: tuple[str, ...] = SCALE_STEPS,
     work_dir: str | Path | None = None,
+    corpus: str = BASE_CORPUS,
     progress: bool = True,
 ) -> dict:
     """Wall time and peak memory of each step at each factor (see the module doc).
 
     Returns ``{"engine", "factors", "articles": {factor: n}, "steps": {step: {factor:
     {"seconds", "peak_mb", "rows"}}}, "ratios": {step: {factor: seconds / seconds at the
-    smallest factor}}}``, factors as strings.  Replicas go to ``work_dir`` (default: a
-    temporary folder, removed afterwards).
+    smallest factor}}}``, factors as strings.  ``corpus``: the manifest corpus replicated.
+    Replicas go to ``work_dir`` (default: a temporary folder, removed afterwards).
     """
     import multiprocessing
     import tempfile
@@ -197,7 +199,7 @@ def run_scale_benchmark(
     result["steps"] = {step: {} for step in steps}
     with tempfile.TemporaryDirectory(dir=work_dir) as tmp:
         for factor in tqdm(sorted(factors), desc="scale", disable=not progress):
-            study = replicate_corpus(settings, factor, Path(tmp) / f"x{factor}")
+            study = replicate_corpus(settings, factor, Path(tmp) / f"x{factor}", corpus)
             for step in [s for s in SCALE_STEPS if s in steps]:
                 with ProcessPoolExecutor(1, mp_context=context) as pool:
                     measured = pool.submit(

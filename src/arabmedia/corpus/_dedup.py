@@ -495,6 +495,18 @@ def _jaccard(first: np.ndarray, second: np.ndarray) -> float:
     return shared / (first.size + second.size - shared)
 
 
+def check_near_options(
+    caller: str, threshold: float, num_perm: int, shingle: int, min_words: int
+) -> None:
+    """Refuse near-duplicate options out of range, naming ``caller``."""
+    if not 0 < threshold <= 1:
+        raise ValueError(f"{caller}: threshold must be in (0, 1], got {threshold}")
+    if num_perm < 2:
+        raise ValueError(f"{caller}: num_perm must be at least 2, got {num_perm}")
+    if shingle < 1 or min_words < 1:
+        raise ValueError(f"{caller}: shingle and min_words must be at least 1")
+
+
 def near_duplicate_clusters(
     articles: pd.DataFrame,
     threshold: float = 0.8,
@@ -530,12 +542,7 @@ def near_duplicate_clusters(
     from datasketch import MinHash
 
     caller = "near_duplicate_clusters"
-    if not 0 < threshold <= 1:
-        raise ValueError(f"{caller}: threshold must be in (0, 1], got {threshold}")
-    if num_perm < 2:
-        raise ValueError(f"{caller}: num_perm must be at least 2, got {num_perm}")
-    if shingle < 1 or min_words < 1:
-        raise ValueError(f"{caller}: shingle and min_words must be at least 1")
+    check_near_options(caller, threshold, num_perm, shingle, min_words)
     _require_columns(articles, ["doc_id", *_TEXT_FIELDS], caller)
     doc_ids = _doc_ids(articles, caller)
     texts = _matching_texts(articles, caller)

@@ -41,6 +41,7 @@ from arabmedia.corpus._dedup import (
     _minhash_signatures,
     _mix64,
     _shingle_sets,
+    check_near_options,
 )
 from arabmedia.engine._engines import Engine
 from arabmedia.engine._partitions import (
@@ -56,18 +57,6 @@ BAND_PREFIX = "band_"
 
 
 # --------------------------------------------------------------------------- near duplicates
-
-
-def _check_near_options(
-    caller: str, threshold: float, num_perm: int, shingle: int, min_words: int
-) -> None:
-    """The checks of :func:`arabmedia.corpus.near_duplicate_clusters`, naming ``caller``."""
-    if not 0 < threshold <= 1:
-        raise ValueError(f"{caller}: threshold must be in (0, 1], got {threshold}")
-    if num_perm < 2:
-        raise ValueError(f"{caller}: num_perm must be at least 2, got {num_perm}")
-    if shingle < 1 or min_words < 1:
-        raise ValueError(f"{caller}: shingle and min_words must be at least 1")
 
 
 def _partition_shingles(
@@ -125,7 +114,7 @@ def band_partition(
     from datasketch import MinHash
 
     caller = "band_partition"
-    _check_near_options(caller, threshold, num_perm, shingle, min_words)
+    check_near_options(caller, threshold, num_perm, shingle, min_words)
     doc_ids, shingle_sets = _partition_shingles(path, caller, shingle, min_words)
     positions = np.fromiter(shingle_sets, dtype=np.int64, count=len(shingle_sets))
     template = MinHash(num_perm=num_perm, seed=seed)
@@ -197,7 +186,7 @@ def near_duplicate_partitions(
     (no partitions, an article in two partitions) and when a partition changes between
     its two reads.
     """
-    _check_near_options("near_duplicate_partitions", threshold, num_perm, shingle, min_words)
+    check_near_options("near_duplicate_partitions", threshold, num_perm, shingle, min_words)
     options = {"shingle": shingle, "min_words": min_words}
     paths = [Path(p) for p in partitions]
     tables = _map_partitions(
