@@ -9,9 +9,11 @@ from arabmedia.engine import (
     DaskEngine,
     LocalEngine,
     agency_partition,
+    attribution_partition,
     count_partition,
     make_engine,
     run_partitions,
+    shared,
     tokenize_partition,
 )
 
@@ -22,6 +24,10 @@ def _scaled(item, *, factor):
 
 def _pid(item):
     return os.getpid()
+
+
+def _plus_shared(item, *, offset):
+    return item + shared(offset)["offset"]
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +48,20 @@ def test_local_engine_with_two_jobs_runs_in_other_processes():
     with LocalEngine(2) as engine:
         pids = set(engine.map(_pid, range(8)))
     assert os.getpid() not in pids
+
+
+@pytest.mark.parametrize("engine", ["local 1", "local 2", "dask"])
+def test_a_shared_value_reaches_every_task(engine, request):
+    runner = (
+        request.getfixturevalue("dask_engine") if engine == "dask" else LocalEngine(int(engine[-1]))
+    )
+    handle = runner.share({"offset": 10, "padding": b"x" * 1000})
+    assert runner.map(_plus_shared, [1, 2, 3], offset=handle) == [11, 12, 13]
+    if engine == "local 2":
+        folder = handle.path.parent
+        assert handle.path.is_file()
+        runner.close()
+        assert not folder.exists()  # the shared files go with the engine
 
 
 @pytest.mark.parametrize("n_jobs", [0, -1, 1.5])
@@ -73,7 +93,9 @@ def test_dask_engine_connects_to_a_running_scheduler_and_leaves_it_running(dask_
 
 
 @pytest.mark.parametrize(
-    "step", [tokenize_partition, count_partition, agency_partition], ids=lambda s: s.__name__
+    "step",
+    [tokenize_partition, count_partition, agency_partition, attribution_partition],
+    ids=lambda s: s.__name__,
 )
 def test_every_engine_gives_the_same_table(
     step, dask_engine, partitions, fields, term_sets, frames

@@ -11,6 +11,7 @@ from arabmedia.engine import (
     LocalEngine,
     PartitionError,
     agency_partition,
+    attribution_partition,
     count_partition,
     run_partitions,
     term_counts,
@@ -80,6 +81,14 @@ def test_agency_partition_equals_count_agency_in_memory(fields, articles, partit
     assert_frame_equal(table, expected)
     classes = list(analysis.CASUALTY_LABELS)
     assert (table[classes].sum() > 0).sum() >= 2  # at least two agency classes occur
+
+
+def test_attribution_partition_equals_count_actors_in_memory(fields, articles, partitions):
+    table = run_partitions(attribution_partition, partitions, LocalEngine(), fields=fields)
+    sentences = analysis.article_sentences(articles, fields)
+    expected = analysis.count_actors(articles, analysis.find_attributions(sentences))
+    assert_frame_equal(table, expected)
+    assert table["attributions"].sum() > 0  # the fixture's speakers are found
 
 
 def test_a_partition_without_a_needed_column_is_named(fields, tmp_path, articles):

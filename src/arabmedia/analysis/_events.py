@@ -159,17 +159,28 @@ def _word_tokens(
 # ---------------------------------------------------------------- TF-IDF features
 
 
-def _tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
-    """Rows of (1 + log tf) * log((1 + N) / (1 + df)), L2-normalized (empty rows stay 0)."""
+def _document_frequencies(counts: sp.csr_matrix) -> np.ndarray:
+    """Rows of ``counts`` (the raw counts of :func:`_feature_counts`) with each feature."""
+    return np.bincount(counts.indices, minlength=counts.shape[1])
+
+
+def _tfidf(
+    counts: sp.csr_matrix, df: np.ndarray | None = None, n_rows: int | None = None
+) -> sp.csr_matrix:
+    """Rows of (1 + log tf) * log((1 + N) / (1 + df)), L2-normalized (empty rows stay 0).
+
+    N and df are those of ``counts`` itself, or of a larger table whose rows these are
+    (``n_rows`` rows, document frequencies ``df``): each row depends on them and on itself
+    only."""
     matrix = counts.tocsr().astype(np.float64)
     matrix.sum_duplicates()
     matrix.eliminate_zeros()
-    n_rows = matrix.shape[0]
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    if df is None:
+        n_rows, df = matrix.shape[0], _document_frequencies(matrix)
     idf = np.log((1 + n_rows) / (1 + df))
     matrix.data = (1 + np.log(matrix.data)) * idf[matrix.indices]
     squares = np.add.reduceat(matrix.data**2, matrix.indptr[:-1]) if matrix.nnz else np.zeros(0)
-    norms = np.zeros(n_rows)
+    norms = np.zeros(matrix.shape[0])
     nonempty = np.diff(matrix.indptr) > 0
     norms[nonempty] = np.sqrt(squares[nonempty])
     norms[norms == 0] = 1
@@ -177,8 +188,9 @@ def _tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
     return matrix
 
 
-def _tfidf_features(words: list[list[str]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """(word 1-2-gram, in-word character 3-5-gram) TF-IDF rows of the token lists.
+def _feature_counts(words: list[list[str]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """(word 1-2-gram, in-word character 3-5-gram) hashed counts of the token lists
+    (canonical CSR: indices sorted, no duplicates, no zeros).
 
     Character n-grams are those of sklearn's ``char_wb`` analyzer on the words; they
     are computed once per distinct word and summed per article (same counts, far
@@ -213,7 +225,12 @@ def _tfidf_features(words: list[list[str]]) -> tuple[sp.csr_matrix, sp.csr_matri
     char_counts = (
         types @ grams if grams is not None else sp.csr_matrix((len(words), _HASH_FEATURES))
     )
-    return _tfidf(word_counts), _tfidf(char_counts)
+    counts = []
+    for matrix in (word_counts.tocsr(), char_counts.tocsr()):
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+        counts.append(matrix)
+    return counts[0], counts[1]
 
 
 def _pair_cosines(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -233,10 +250,26 @@ def _compact(rows: sp.csr_matrix) -> sp.csr_matrix:
 
 
 class _TfidfSimilarity:
-    """Mean of word and character TF-IDF cosines of articles (rows in table order)."""
+    """Mean of word and character TF-IDF cosines of articles (rows in table order).
 
-    def __init__(self, words: list[list[str]], n_neighbors: int):
-        self.word, self.char = _tfidf_features(words)
+    ``words``: the articles' tokens; or ``counts`` (their :func:`_feature_counts`) with
+    ``frequencies`` (N and the word and character document frequencies of the table they
+    are rows of, when it is larger)."""
+
+    def __init__(
+        self,
+        words: list[list[str]] | None,
+        n_neighbors: int,
+        *,
+        counts: tuple[sp.csr_matrix, sp.csr_matrix] | None = None,
+        frequencies: tuple[int, np.ndarray, np.ndarray] | None = None,
+    ):
+        word, char = _feature_counts(words) if counts is None else counts
+        if frequencies is None:
+            self.word, self.char = _tfidf(word), _tfidf(char)
+        else:
+            n_rows, word_df, char_df = frequencies
+            self.word, self.char = _tfidf(word, word_df, n_rows), _tfidf(char, char_df, n_rows)
         self.n_neighbors = n_neighbors
 
     def pairs(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -346,16 +379,31 @@ def _sorted_order(articles: pd.DataFrame) -> np.ndarray:
     return frame.sort_values(["date", "doc_id"], kind="stable", na_position="last").index.to_numpy()
 
 
+def _days_and_outlets(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's day (days since the first dated row; -1 undated) and outlet code (outlets
+    numbered in sorted order, so the codes do not depend on row order)."""
+    dates = pd.to_datetime(table["date"]).dt.normalize()
+    days = np.full(len(table), -1, dtype=np.int64)
+    dated = dates.notna().to_numpy()
+    if dated.any():
+        stamps = dates[dated].to_numpy().astype("datetime64[D]").astype(np.int64)
+        days[dated] = stamps - stamps.min()
+    return days, pd.factorize(table["outlet"].astype(str), sort=True)[0]
+
+
 def _candidate_pairs(
     similarity,
     days: np.ndarray,
     outlets: np.ndarray,
     window_days: int,
     progress: bool,
+    asked: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Distinct cross-outlet candidate pairs (first < second) of dated rows, shape (n, 2)."""
+    """Distinct cross-outlet candidate pairs (first < second) of dated rows, shape (n, 2):
+    the articles of each day (of ``asked``, default every day with an article) queried
+    against those of the window around it."""
     dated = np.flatnonzero(days >= 0)
-    unique_days = np.unique(days[dated])
+    unique_days = np.unique(days[dated]) if asked is None else asked
     found = []
     for day in tqdm(unique_days, desc="event blocks", unit="day", disable=not progress):
         queries = dated[days[dated] == day]
@@ -448,13 +496,7 @@ def match_events(
     if tokens is not None:
         tokens = tokens.iloc[order]
     words = _word_tokens(table, fields, max_body_tokens, tokens, caller)
-    dates = pd.to_datetime(table["date"]).dt.normalize()
-    days = np.full(len(table), -1, dtype=np.int64)
-    dated = dates.notna().to_numpy()
-    if dated.any():
-        stamps = dates[dated].to_numpy().astype("datetime64[D]").astype(np.int64)
-        days[dated] = stamps - stamps.min()
-    outlets = pd.factorize(table["outlet"].astype(str), sort=True)[0]
+    days, outlets = _days_and_outlets(table)
 
     similarity = _similarity(method, words, n_neighbors=n_neighbors, threshold=threshold, seed=seed)
     pairs = _candidate_pairs(similarity, days, outlets, window_days, progress)
@@ -469,17 +511,38 @@ def match_events(
     best = np.full(len(table), np.nan)
     sizes = np.bincount(component)
     for members_of in _component_members(component, sizes):
-        clusters, matrix = _cluster(similarity, members_of, days, window_days, threshold)
-        for cluster in np.unique(clusters):
-            inside = np.flatnonzero(clusters == cluster)
-            cluster_outlets = outlets[members_of[inside]]
-            if len(np.unique(cluster_outlets)) < 2:
-                continue
-            labels[members_of[inside]] = members_of[inside].min()
-            sub = matrix[np.ix_(inside, inside)]
-            other = cluster_outlets[:, None] != cluster_outlets[None, :]
-            best[members_of[inside]] = np.where(other, sub, -np.inf).max(axis=1)
+        first, best[members_of] = _component_events(
+            similarity, members_of, days, outlets, window_days, threshold
+        )
+        labels[members_of] = members_of[first]
     return _event_table(articles, table, order, labels, outlets, best, len(pairs))
+
+
+def _component_events(
+    similarity,
+    members: np.ndarray,
+    days: np.ndarray,
+    outlets: np.ndarray,
+    window_days: int,
+    threshold: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The events of one component's rows (``members``, ascending): for each member, the
+    position in ``members`` of its event's first member (its own when its cluster holds
+    one outlet only), and its similarity to the most similar member of another outlet in
+    its event (NaN when alone)."""
+    clusters, matrix = _cluster(similarity, members, days, window_days, threshold)
+    first = np.arange(len(members))
+    best = np.full(len(members), np.nan)
+    for cluster in np.unique(clusters):
+        inside = np.flatnonzero(clusters == cluster)
+        cluster_outlets = outlets[members[inside]]
+        if len(np.unique(cluster_outlets)) < 2:
+            continue
+        first[inside] = inside.min()
+        sub = matrix[np.ix_(inside, inside)]
+        other = cluster_outlets[:, None] != cluster_outlets[None, :]
+        best[inside] = np.where(other, sub, -np.inf).max(axis=1)
+    return first, best
 
 
 def _component_members(component: np.ndarray, sizes: np.ndarray) -> list[np.ndarray]:

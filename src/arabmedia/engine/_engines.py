@@ -5,17 +5,42 @@ item order, whatever ran where, so a result never depends on the engine or its w
 count.  :class:`LocalEngine` runs in this process or in a pool of forked processes;
 :class:`DaskEngine` on a Dask cluster, a local one it starts or a running one it connects
 to.  Functions and arguments travel pickled, so they must be importable (module-level)
-and picklable.
+and picklable.  A large value every task needs (tens of MB) is passed once per worker,
+not with every task: ``map(function, items, name=engine.share(value))``, the task reading
+it with :func:`shared`.
 """
 
 from __future__ import annotations
 
 import functools
 import multiprocessing
+import pickle
+import shutil
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
+
+
+class _SharedFile:
+    """A value a :class:`LocalEngine` shared with its workers: pickled in a file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+
+@functools.lru_cache(maxsize=4)
+def _load_shared(path: Path) -> Any:
+    with open(path, "rb") as file:
+        return pickle.load(file)
+
+
+def shared(value: Any) -> Any:
+    """In a task, the value behind what :meth:`Engine.share` returned (``value`` itself
+    when it was passed as it is)."""
+    return _load_shared(value.path) if isinstance(value, _SharedFile) else value
 
 
 class Engine(ABC):
@@ -24,6 +49,11 @@ class Engine(ABC):
     @abstractmethod
     def map(self, function: Callable[..., Any], items: Iterable[Any], **kwargs: Any) -> list:
         """``[function(item, **kwargs) for item in items]``, computed by the engine."""
+
+    def share(self, value: Any) -> Any:
+        """``value`` ready to be a keyword argument of :meth:`map` that reaches each worker
+        once; tasks read it with :func:`shared`.  Valid until :meth:`close`."""
+        return value
 
     @abstractmethod
     def close(self) -> None:
@@ -48,6 +78,7 @@ class LocalEngine(Engine):
             raise ValueError(f"LocalEngine: n_jobs must be an int >= 1, got {n_jobs!r}")
         self.n_jobs = n_jobs
         self._pool: ProcessPoolExecutor | None = None
+        self._folder: Path | None = None
 
     def map(self, function: Callable[..., Any], items: Iterable[Any], **kwargs: Any) -> list:
         call = functools.partial(function, **kwargs)
@@ -59,10 +90,25 @@ class LocalEngine(Engine):
             self._pool = ProcessPoolExecutor(self.n_jobs, mp_context=context)
         return list(self._pool.map(call, items))
 
+    def share(self, value: Any) -> Any:
+        """With worker processes, ``value`` pickled once into a temporary file that each
+        worker reads once; in this process, ``value`` itself."""
+        if self.n_jobs == 1:
+            return value
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="arabmedia-shared-"))
+        path = self._folder / f"{len(list(self._folder.iterdir()))}.pickle"
+        with open(path, "wb") as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        return _SharedFile(path)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
     def __repr__(self) -> str:
         return f"LocalEngine(n_jobs={self.n_jobs})"
@@ -100,9 +146,18 @@ class DaskEngine(Engine):
             self.client = Client(scheduler)
 
     def map(self, function: Callable[..., Any], items: Iterable[Any], **kwargs: Any) -> list:
-        call = functools.partial(function, **kwargs)
-        futures = self.client.map(call, list(items), pure=False)
-        return self.client.gather(futures)
+        from distributed import Future
+
+        # Shared values (futures) go as keyword arguments, which Dask resolves on the worker.
+        futures = {name: value for name, value in kwargs.items() if isinstance(value, Future)}
+        others = {name: value for name, value in kwargs.items() if name not in futures}
+        call = functools.partial(function, **others)
+        return self.client.gather(self.client.map(call, list(items), pure=False, **futures))
+
+    def share(self, value: Any) -> Any:
+        """``value`` scattered to every worker once (a Dask future)."""
+        # in a list: scatter would send each element of a sequence on its own
+        return self.client.scatter([value], broadcast=True, hash=False)[0]
 
     def close(self) -> None:
         self.client.close()

@@ -22,12 +22,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from arabmedia.analysis._agency import count_agency, find_casualty_sentences
+from arabmedia.analysis._agency import article_sentences, count_agency, find_casualty_sentences
+from arabmedia.analysis._attribution import count_actors, find_attributions
 from arabmedia.analysis._framing import ID_COLUMNS, count_frames
 from arabmedia.analysis._terminology import count_terms, find_terms, word_counts
 from arabmedia.corpus._articles import article_text
 from arabmedia.engine._engines import Engine
 from arabmedia.lexicons._agency import AgencyLexicon
+from arabmedia.lexicons._attribution import AttributionLexicon
 from arabmedia.lexicons._frames import FrameDictionary
 from arabmedia.lexicons._terms import TermSets
 from arabmedia.text._normalize import DEFAULT_SETTINGS, NormalizeSettings, tokenize_many
@@ -167,6 +169,24 @@ def agency_partition(
     """
     articles = _read_partition(path, ["doc_id", "outlet", *fields])
     return count_agency(articles, find_casualty_sentences(articles, fields, lexicon))
+
+
+def attribution_partition(
+    path: str | os.PathLike,
+    fields: Sequence[str],
+    *,
+    lexicon: AttributionLexicon | None = None,
+) -> pd.DataFrame:
+    """Named attributions of each article of one partition, by actor type.
+
+    :func:`arabmedia.analysis.count_actors` of :func:`arabmedia.analysis.find_attributions`
+    in the sentences of ``fields`` (:func:`arabmedia.analysis.article_sentences`;
+    ``lexicon`` default: the shipped attribution lexicon).  Columns: doc_id, outlet,
+    attributions, one count per actor type; rows in file order.
+    """
+    articles = _read_partition(path, ["doc_id", "outlet", *fields])
+    attributions = find_attributions(article_sentences(articles, fields), lexicon)
+    return count_actors(articles, attributions, lexicon)
 
 
 def _on_partition(
