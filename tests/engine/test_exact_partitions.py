@@ -159,6 +159,17 @@ def test_the_options_mean_what_they_mean_in_collapse_exact(
     assert_frame_equal(_gathered(written), expected.reset_index(drop=True))
 
 
+@pytest.mark.parametrize("batch_rows", [1, 3])
+def test_groups_collapsed_in_small_batches_give_the_same(tmp_path, parts, monkeypatch, batch_rows):
+    from arabmedia.engine import _exact
+
+    whole = collapse_partitions(parts, LocalEngine(1), tmp_path / "whole")
+    monkeypatch.setattr(_exact, "_BATCH_ROWS", batch_rows)
+    batched = collapse_partitions(parts, LocalEngine(2), tmp_path / "batched")
+    for first, second in zip(whole, batched, strict=True):
+        assert_frame_equal(pd.read_parquet(first), pd.read_parquet(second))
+
+
 def test_the_dask_engine_gives_the_same_partitions(tmp_path, parts):
     with DaskEngine(n_workers=2, threads_per_worker=1) as engine:
         by_dask = collapse_partitions(parts, engine, tmp_path / "dask")

@@ -46,7 +46,7 @@ from arabmedia.analysis._events import (
     _word_tokens,
 )
 from arabmedia.engine._engines import Engine, shared
-from arabmedia.engine._partitions import _on_partition, _read_partition
+from arabmedia.engine._partitions import _on_partition, _read_partition, _read_rows, _row_reads
 
 _CALLER = "match_event_partitions"
 
@@ -72,19 +72,17 @@ def event_index_partition(
     return index, _document_frequencies(word), _document_frequencies(char)
 
 
-def _read_rows(task: dict) -> list[list[str]]:
-    """Word tokens of the task's rows: ``reads`` (path, row positions) concatenated, then
-    put in the task's ``order``."""
-    tables = [_texts(path, task["fields"], rows) for path, rows in task["reads"]]
-    articles = pd.concat(tables, ignore_index=True)
-    words = _word_tokens(articles, task["fields"], task["max_body_tokens"], None, _CALLER)
-    return [words[i] for i in task["order"].tolist()]
+def _task_words(task: dict) -> list[list[str]]:
+    """Word tokens of the task's rows (``reads`` and ``order`` of ``_row_reads``)."""
+    columns = ["doc_id", "outlet", "date", *task["fields"]]
+    articles = _read_rows(task["reads"], task["order"], columns)
+    return _word_tokens(articles, task["fields"], task["max_body_tokens"], None, _CALLER)
 
 
 def _similarity_of(task: dict, frequencies: object) -> _TfidfSimilarity:
     """The task's rows with the TF-IDF weights of the whole table (``frequencies``: N and
     the word and character document frequencies, as the engine shared them)."""
-    counts = _feature_counts(_read_rows(task))
+    counts = _feature_counts(_task_words(task))
     return _TfidfSimilarity(
         None, task["n_neighbors"], counts=counts, frequencies=shared(frequencies)
     )
@@ -126,26 +124,6 @@ def _clusters_task(
         positions = task["positions"][members]
         found.append((positions, positions[first], best))
     return found
-
-
-class _Table:
-    """Where each article of the sorted table is: its partition and row there."""
-
-    def __init__(self, paths: list[Path], partition: np.ndarray, row: np.ndarray):
-        self.paths, self.partition, self.row = paths, partition, row
-
-    def reads(self, positions: np.ndarray) -> tuple[list[tuple[Path, np.ndarray]], np.ndarray]:
-        """What a task reads to hold the articles at ``positions`` (table positions, in
-        the order wanted): (path, rows) per partition, and the order that puts the rows
-        read in the wanted order."""
-        partitions, rows = self.partition[positions], self.row[positions]
-        grouped = np.lexsort((rows, partitions))
-        reads = []
-        for partition in np.unique(partitions):
-            reads.append((self.paths[partition], np.sort(rows[partitions == partition])))
-        order = np.empty(len(positions), dtype=np.int64)
-        order[grouped] = np.arange(len(positions))
-        return reads, order
 
 
 def _spans(days: np.ndarray, block_days: int) -> list[np.ndarray]:
@@ -224,11 +202,8 @@ def match_event_partitions(
         )
     order = _sorted_order(articles)
     table = articles.iloc[order]
-    where = _Table(
-        paths,
-        np.repeat(np.arange(len(paths)), sizes)[order],
-        np.concatenate([np.arange(n) for n in sizes])[order],
-    )
+    partition_of = np.repeat(np.arange(len(paths)), sizes)[order]
+    row_of = np.concatenate([np.arange(n) for n in sizes])[order]
     days, outlets = _days_and_outlets(table)
     common = {
         **options,
@@ -238,7 +213,7 @@ def match_event_partitions(
     }
 
     def task(positions: np.ndarray, **extra) -> dict:
-        reads, read_order = where.reads(positions)
+        reads, read_order = _row_reads(paths, partition_of[positions], row_of[positions])
         held = {"positions": positions, "days": days[positions], "outlets": outlets[positions]}
         return {**common, **held, "reads": reads, "order": read_order, **extra}
 

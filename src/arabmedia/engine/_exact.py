@@ -26,25 +26,32 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from arabmedia.corpus._dedup import (
     _DUP_COLUMNS,
+    _FILLABLE_FIELDS,
     _TEXT_FIELDS,
+    _TIME_FIELDS,
     DEFAULT_MIN_WORDS,
     TEXT_SCOPES,
     _doc_ids,
     _matching_texts,
+    _same_value,
     _string_values,
     _word_counts,
     canonical_url,
     collapse_exact,
 )
 from arabmedia.engine._engines import Engine
-from arabmedia.engine._partitions import _on_partition, _read_partition
+from arabmedia.engine._partitions import _on_partition, _read_partition, _read_rows, _row_reads
 
 #: The key columns of :func:`exact_keys_partition`; each is two int64 columns, ``_a``, ``_b``.
 KEYS = ("id", "url", "text")
 _NEEDED = ("doc_id", *_TEXT_FIELDS, "url", "source_file", "source_record")
+#: Rows of linked groups collapsed per task (whole groups), which bounds a task's memory.
+_BATCH_ROWS = 5_000
 
 
 def _digest(value: bytes) -> tuple[int, int]:
@@ -126,28 +133,93 @@ def _recurring(keys: pd.DataFrame) -> np.ndarray:
     return linked
 
 
-def _rows_of(item: tuple[Path, np.ndarray]) -> pd.DataFrame:
-    """The rows at positions ``item[1]`` of partition ``item[0]``, every column, with
-    ``_row`` (their positions)."""
-    path, rows = item
-    table = pd.read_parquet(path).reset_index(drop=True)
-    return table.iloc[rows].reset_index(drop=True).assign(_row=rows)
+def _groups(linked: pd.DataFrame) -> np.ndarray:
+    """Group label of each of the ``linked`` rows (table order): the connected components
+    of "shares a set key", numbered in order of their first row."""
+    size = len(linked)
+    first, second = [], []
+    for name in KEYS:
+        present = np.flatnonzero(linked[f"{name}_set"].to_numpy())
+        keyed = linked.iloc[present][[f"{name}_a", f"{name}_b"]]
+        label = keyed.groupby([f"{name}_a", f"{name}_b"], sort=False).ngroup().to_numpy()
+        heads = np.full(label.max() + 1 if len(label) else 0, -1, dtype=np.int64)
+        heads[label[::-1]] = present[::-1]  # the first row with each key
+        first.append(present)
+        second.append(heads[label])
+    edges = sp.coo_matrix(
+        (np.ones(sum(len(f) for f in first)), (np.concatenate(first), np.concatenate(second))),
+        shape=(size, size),
+    )
+    _, labels = connected_components(edges, directed=False)
+    _, numbered = np.unique(labels, return_index=True)  # first row of each component
+    rank = np.empty(len(numbered), dtype=np.int64)
+    rank[np.argsort(numbered)] = np.arange(len(numbered))
+    return rank[labels]
+
+
+def _batches(groups: np.ndarray, batch_rows: int) -> list[np.ndarray]:
+    """Positions of the rows of consecutive groups, at most ``batch_rows`` rows a batch
+    unless one group is larger (it is never split)."""
+    sizes = np.bincount(groups)
+    batches, start, rows = [], 0, 0
+    bounds = []
+    for group, size in enumerate(sizes.tolist()):
+        if rows and rows + size > batch_rows:
+            bounds.append((start, group))
+            start, rows = group, 0
+        rows += size
+    if len(sizes):
+        bounds.append((start, len(sizes)))
+    for low, high in bounds:
+        batches.append(np.flatnonzero((groups >= low) & (groups < high)))
+    return batches
+
+
+def _collapse_batch(
+    item: tuple[list[tuple[Path, np.ndarray]], np.ndarray, np.ndarray, np.ndarray],
+    *,
+    text_scope: str,
+    min_words: int,
+) -> pd.DataFrame:
+    """``collapse_exact`` of whole groups of linked rows, read from their partitions in
+    table order.  One row per group: _partition, _row (its kept row), dup_count,
+    dup_sources, dup_reason, and ``filled``: the fields the kept row took from its copies
+    ({column: value}, None when it took none)."""
+    reads, order, partitions, rows = item
+    members = _read_rows(reads, order, None).assign(_partition=partitions, _row=rows)
+    collapsed = collapse_exact(members, text_scope=text_scope, min_words=min_words)
+    originals = members.loc[collapsed.index]
+    columns = [c for c in (*_FILLABLE_FIELDS, *_TIME_FIELDS) if c in members.columns]
+    filled = []
+    for position in range(len(collapsed)):
+        changed = {
+            c: collapsed[c].iat[position]
+            for c in columns
+            if not _same_value(collapsed[c].iat[position], originals[c].iat[position])
+        }
+        filled.append(changed or None)
+    result = collapsed[["_partition", "_row", *_DUP_COLUMNS]].reset_index(drop=True)
+    result["filled"] = pd.Series(filled, dtype=object)
+    return result
 
 
 def _rewrite(item: tuple[Path, Path, np.ndarray, pd.DataFrame]) -> int:
     """Write partition ``source`` to ``target`` without the rows at positions ``dropped``,
-    with the dup columns: a singleton's values, or for the rows of ``kept`` (collapsed rows,
-    ``_row`` their positions) all of theirs.  Returns the number of rows written."""
+    with the dup columns: a singleton's values, or for the kept rows of groups (``kept``:
+    rows of :func:`_collapse_batch`) theirs and the fields they took from their copies.
+    Returns the number of rows written."""
     source, target, dropped, kept = item
     table = pd.read_parquet(source).reset_index(drop=True)
     labels = table["source_file"].astype(str) + "#" + table["source_record"].astype(str)
     table["dup_count"] = np.ones(len(table), dtype=np.int64)
     table["dup_sources"] = pd.array(labels.tolist(), dtype="str")
     table["dup_reason"] = pd.array([""] * len(table), dtype="str")
-    if len(kept):
-        rows = kept["_row"].to_numpy()
-        for column in table.columns:
-            table.loc[rows, column] = kept[column].to_numpy()
+    rows = kept["_row"].to_numpy()
+    for column in _DUP_COLUMNS:
+        table.loc[rows, column] = kept[column].to_numpy()
+    for row, filled in zip(rows.tolist(), kept["filled"].tolist(), strict=True):
+        for column, value in (filled or {}).items():
+            table.loc[row, column] = value
     keep = np.ones(len(table), dtype=bool)
     keep[dropped] = False
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -214,24 +286,16 @@ def collapse_partitions(
     tables = engine.map(_on_partition, paths, step=exact_keys_partition, **options)
     keys = _ordered_keys(paths, tables)
     del tables
-    linked = keys.loc[_recurring(keys), ["partition", "row"]].reset_index(drop=True)
-    held = sorted(linked["partition"].unique().tolist())
-    items = [
-        (paths[p], np.sort(linked.loc[linked["partition"] == p, "row"].to_numpy())) for p in held
-    ]
-    if held:
-        read = engine.map(_rows_of, items)
-        members = pd.concat(
-            [frame.assign(_partition=p) for p, frame in zip(held, read, strict=True)],
-            ignore_index=True,
-        )
-        # The members in table order: collapse_exact keeps each group's first row.
-        position = pd.MultiIndex.from_frame(members[["_partition", "_row"]]).get_indexer(
-            pd.MultiIndex.from_frame(linked)
-        )
-        collapsed = collapse_exact(members.iloc[position].reset_index(drop=True), **options)
-    else:
-        collapsed = pd.DataFrame({"_partition": [], "_row": []}, dtype="int64")
+    linked = keys[_recurring(keys)].reset_index(drop=True)
+    del keys
+    partitions, rows = linked["partition"].to_numpy(), linked["row"].to_numpy()
+    items = []
+    for batch in _batches(_groups(linked), _BATCH_ROWS):
+        reads, order = _row_reads(paths, partitions[batch], rows[batch])
+        items.append((reads, order, partitions[batch], rows[batch]))
+    found = engine.map(_collapse_batch, items, **options)
+    empty = pd.DataFrame({"_partition": [], "_row": []}, dtype="int64")
+    collapsed = pd.concat(found, ignore_index=True) if found else empty
     kept = set(zip(collapsed["_partition"].tolist(), collapsed["_row"].tolist(), strict=True))
     common = Path(root).resolve() if root else Path(os.path.commonpath([p.parent for p in paths]))
     outside = [p for p in paths if not p.is_relative_to(common)]
@@ -243,12 +307,11 @@ def collapse_partitions(
     try:
         work = []
         for number, (path, target) in enumerate(zip(paths, targets, strict=True)):
-            mine = linked[linked["partition"] == number]
-            dropped = [r for r in mine["row"].tolist() if (number, r) not in kept]
-            rows = collapsed[collapsed["_partition"] == number].drop(columns="_partition")
-            work.append(
-                (path, tmp / target.relative_to(folder), np.array(dropped, dtype=np.int64), rows)
-            )
+            mine = rows[partitions == number].tolist()
+            dropped = [r for r in mine if (number, r) not in kept]
+            groups = collapsed[collapsed["_partition"] == number].drop(columns="_partition")
+            dropped = np.array(dropped, dtype=np.int64)
+            work.append((path, tmp / target.relative_to(folder), dropped, groups))
         engine.map(_rewrite, work)
         if folder.exists():
             folder.rmdir()

@@ -189,6 +189,30 @@ def attribution_partition(
     return count_actors(articles, attributions, lexicon)
 
 
+def _row_reads(
+    paths: Sequence[Path], partitions: np.ndarray, rows: np.ndarray
+) -> tuple[list[tuple[Path, np.ndarray]], np.ndarray]:
+    """How a task reads the rows ``rows[i]`` of partitions ``paths[partitions[i]]`` in the
+    order given: (path, row positions) per partition, each file once, and the order that
+    puts the rows read (concatenated) in the order given (see :func:`_read_rows`)."""
+    grouped = np.lexsort((rows, partitions))
+    reads = [(paths[p], np.sort(rows[partitions == p])) for p in np.unique(partitions)]
+    order = np.empty(len(rows), dtype=np.int64)
+    order[grouped] = np.arange(len(rows))
+    return reads, order
+
+
+def _read_rows(
+    reads: Sequence[tuple[Path, np.ndarray]], order: np.ndarray, columns: Sequence[str] | None
+) -> pd.DataFrame:
+    """The rows of :func:`_row_reads` (``columns``; None: all), in its order, index 0..n-1."""
+    tables = []
+    for path, rows in reads:
+        table = pd.read_parquet(path, columns=columns).reset_index(drop=True)
+        tables.append(table.iloc[rows])
+    return pd.concat(tables, ignore_index=True).iloc[order].reset_index(drop=True)
+
+
 def _on_partition(
     path: Path, *, step: Callable[..., pd.DataFrame], **parameters: object
 ) -> pd.DataFrame:
