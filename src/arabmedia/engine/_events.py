@@ -46,7 +46,13 @@ from arabmedia.analysis._events import (
     _word_tokens,
 )
 from arabmedia.engine._engines import Engine, shared
-from arabmedia.engine._partitions import _on_partition, _read_partition, _read_rows, _row_reads
+from arabmedia.engine._partitions import (
+    _batch_bounds,
+    _on_partition,
+    _read_partition,
+    _read_rows,
+    _row_reads,
+)
 
 _CALLER = "match_event_partitions"
 
@@ -137,19 +143,6 @@ def _spans(days: np.ndarray, block_days: int) -> list[np.ndarray]:
     return spans
 
 
-def _batches(components: list[np.ndarray], cluster_rows: int) -> list[list[np.ndarray]]:
-    """Components in order, grouped into batches of at most ``cluster_rows`` members (a
-    larger component is a batch of its own)."""
-    batches, current, size = [], [], 0
-    for members in components:
-        if current and size + len(members) > cluster_rows:
-            batches.append(current)
-            current, size = [], 0
-        current.append(members)
-        size += len(members)
-    return [*batches, current] if current else batches
-
-
 def match_event_partitions(
     partitions: Sequence[str | os.PathLike],
     engine: Engine,
@@ -234,7 +227,8 @@ def match_event_partitions(
     components = _component_members(component, np.bincount(component))
     labels = np.arange(len(table), dtype=np.int64)
     best = np.full(len(table), np.nan)
-    batches = _batches(components, cluster_rows)
+    bounds = _batch_bounds([len(m) for m in components], cluster_rows)
+    batches = [components[start:stop] for start, stop in bounds]
     work = [task(np.concatenate(b), sizes=[len(m) for m in b]) for b in batches]
     for result in engine.map(_clusters_task, work, frequencies=frequencies):
         for members, event_first, event_best in result:

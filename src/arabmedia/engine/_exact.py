@@ -45,7 +45,13 @@ from arabmedia.corpus._dedup import (
     collapse_exact,
 )
 from arabmedia.engine._engines import Engine
-from arabmedia.engine._partitions import _on_partition, _read_partition, _read_rows, _row_reads
+from arabmedia.engine._partitions import (
+    _batch_bounds,
+    _on_partition,
+    _read_partition,
+    _read_rows,
+    _row_reads,
+)
 
 #: The key columns of :func:`exact_keys_partition`; each is two int64 columns, ``_a``, ``_b``.
 KEYS = ("id", "url", "text")
@@ -143,7 +149,7 @@ def _groups(linked: pd.DataFrame) -> np.ndarray:
         keyed = linked.iloc[present][[f"{name}_a", f"{name}_b"]]
         label = keyed.groupby([f"{name}_a", f"{name}_b"], sort=False).ngroup().to_numpy()
         heads = np.full(label.max() + 1 if len(label) else 0, -1, dtype=np.int64)
-        heads[label[::-1]] = present[::-1]  # the first row with each key
+        heads[label] = present  # a row with each key: every row gets an edge to it
         first.append(present)
         second.append(heads[label])
     edges = sp.coo_matrix(
@@ -155,24 +161,6 @@ def _groups(linked: pd.DataFrame) -> np.ndarray:
     rank = np.empty(len(numbered), dtype=np.int64)
     rank[np.argsort(numbered)] = np.arange(len(numbered))
     return rank[labels]
-
-
-def _batches(groups: np.ndarray, batch_rows: int) -> list[np.ndarray]:
-    """Positions of the rows of consecutive groups, at most ``batch_rows`` rows a batch
-    unless one group is larger (it is never split)."""
-    sizes = np.bincount(groups)
-    batches, start, rows = [], 0, 0
-    bounds = []
-    for group, size in enumerate(sizes.tolist()):
-        if rows and rows + size > batch_rows:
-            bounds.append((start, group))
-            start, rows = group, 0
-        rows += size
-    if len(sizes):
-        bounds.append((start, len(sizes)))
-    for low, high in bounds:
-        batches.append(np.flatnonzero((groups >= low) & (groups < high)))
-    return batches
 
 
 def _collapse_batch(
@@ -290,7 +278,10 @@ def collapse_partitions(
     del keys
     partitions, rows = linked["partition"].to_numpy(), linked["row"].to_numpy()
     items = []
-    for batch in _batches(_groups(linked), _BATCH_ROWS):
+    groups = _groups(linked)
+    # whole groups per task: rows of consecutive groups, in table order
+    for low, high in _batch_bounds(np.bincount(groups).tolist(), _BATCH_ROWS):
+        batch = np.flatnonzero((groups >= low) & (groups < high))
         reads, order = _row_reads(paths, partitions[batch], rows[batch])
         items.append((reads, order, partitions[batch], rows[batch]))
     found = engine.map(_collapse_batch, items, **options)

@@ -189,6 +189,18 @@ def attribution_partition(
     return count_actors(articles, attributions, lexicon)
 
 
+def _batch_bounds(sizes: Sequence[int], limit: int) -> list[tuple[int, int]]:
+    """(start, stop) of runs of consecutive items whose sizes add up to at most ``limit``
+    (an item larger than ``limit`` is a run of its own): the tasks of a reducer."""
+    bounds, start, total = [], 0, 0
+    for number, size in enumerate(sizes):
+        if total and total + size > limit:
+            bounds.append((start, number))
+            start, total = number, 0
+        total += size
+    return [*bounds, (start, len(sizes))] if len(sizes) else bounds
+
+
 def _row_reads(
     paths: Sequence[Path], partitions: np.ndarray, rows: np.ndarray
 ) -> tuple[list[tuple[Path, np.ndarray]], np.ndarray]:
