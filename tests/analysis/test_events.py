@@ -1,5 +1,7 @@
 """Matching articles of different outlets that report the same event."""
 
+from itertools import pairwise
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,6 +10,7 @@ from arabmedia.analysis import (
     EVENT_COLUMNS,
     EVENT_THRESHOLDS,
     event_pair_similarity,
+    event_tokens,
     match_events,
     same_event,
 )
@@ -243,6 +246,44 @@ def test_pair_similarity_and_same_event():
     assert same_event(events, pairs).tolist() == [True, False, True]
     # The matcher links exactly the pairs it scores at or above its threshold (here).
     assert same_event(events, pairs).tolist() == (similarity >= threshold).tolist()
+
+
+def test_event_tokens_once_give_what_fields_give():
+    """Tokens made once by event_tokens: the same events and pair scores, both methods."""
+    articles = table([*planted_corpus().to_dict("records"), *background()])
+    articles.loc[0, "body"] = " ".join([articles.loc[0, "body"]] * 40)  # past max_body_tokens
+    tokens = event_tokens(articles, max_body_tokens=30)
+    assert tokens.index.equals(articles.index) and len(tokens[0]) == 30 + len(
+        event_tokens(articles, fields=("title", "lead"))[0]
+    )
+    pairs = pd.DataFrame({"doc_id_a": ["flood-0", "flood-1"], "doc_id_b": ["flood-2", "summit-0"]})
+    for method in ("tfidf", "minhash"):
+        options = {"method": method, "max_body_tokens": 30}
+        pd.testing.assert_frame_equal(
+            match_events(articles, tokens=tokens, method=method),
+            match_events(articles, **options),
+        )
+        pd.testing.assert_series_equal(
+            event_pair_similarity(articles, pairs, tokens=tokens, method=method),
+            event_pair_similarity(articles, pairs, **options),
+        )
+
+
+def test_minhash_similarity_is_the_exact_jaccard_of_word_bigram_sets():
+    articles = table([*planted_corpus().to_dict("records"), *background()])
+    tokens = event_tokens(articles)
+    ids = articles["doc_id"].tolist()
+    pairs = pd.DataFrame(
+        [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]], columns=["doc_id_a", "doc_id_b"]
+    )
+    bigrams = {doc_id: set(pairwise(words)) for doc_id, words in zip(ids, tokens, strict=True)}
+    expected = [
+        len(bigrams[a] & bigrams[b]) / len(bigrams[a] | bigrams[b])
+        for a, b in zip(pairs["doc_id_a"], pairs["doc_id_b"], strict=True)
+    ]
+    found = event_pair_similarity(articles, pairs, tokens=tokens, method="minhash")
+    assert found.tolist() == expected
+    assert 0 in expected and any(0 < e < 1 for e in expected)  # disjoint and overlapping
 
 
 def test_candidates_grow_linearly_with_articles_per_block():

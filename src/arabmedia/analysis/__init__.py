@@ -35,7 +35,8 @@ keyness                                  group_term_     distinctive_terms (each
 domain       term_hits, frame_hits,      count_forms     domain_warnings (results one form
 check        agency_hits                                 dominates, with KWIC lines)
 events       match_events (one row per                   (event_pair_similarity and
-             article: its event_id)                      same_event score gold pairs)
+             article: its event_id; event_tokens         same_event score gold pairs)
+             tokenizes once for several runs)
 ===========  ==========================  ==============  ===================================
 
 Gold sets follow one blind protocol (``data/gold/README.md``): test halves frozen by hash
@@ -195,6 +196,7 @@ _EXPORTS = {
         "EVENT_METHODS",
         "EVENT_THRESHOLDS",
         "event_pair_similarity",
+        "event_tokens",
         "match_events",
         "same_event",
     ),

@@ -44,7 +44,6 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from tqdm import tqdm
 
 from arabmedia.corpus._dedup import (
-    _jaccard,
     _lsh_bands,
     _minhash_signatures,
     _shingle_sets,
@@ -234,7 +233,8 @@ def _feature_counts(words: list[list[str]]) -> tuple[sp.csr_matrix, sp.csr_matri
 
 
 def _pair_cosines(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """Dot products of rows ``first[i]`` and ``second[i]`` of a row-normalized matrix."""
+    """Dot products of rows ``first[i]`` and ``second[i]`` (cosines where rows are
+    L2-normalized, shared shingles where they are sets of ones)."""
     result = np.empty(len(first))
     for start in range(0, len(first), _PAIR_CHUNK):
         stop = start + _PAIR_CHUNK
@@ -304,39 +304,55 @@ class _TfidfSimilarity:
         return found
 
 
+def _set_matrix(sets: dict[int, np.ndarray], n_rows: int) -> sp.csr_matrix:
+    """Rows of ones at each row's shingles (columns: the distinct shingles, in sorted
+    order), so row products count shared shingles exactly."""
+    positions = sorted(sets)
+    sizes = np.zeros(n_rows, dtype=np.int64)
+    sizes[positions] = [sets[p].size for p in positions]
+    values = np.concatenate([sets[p] for p in positions]) if positions else np.zeros(0, np.uint64)
+    _, columns = np.unique(values, return_inverse=True)
+    indptr = np.concatenate([[0], np.cumsum(sizes)])
+    shape = (n_rows, int(columns.max()) + 1 if columns.size else 0)
+    return sp.csr_matrix((np.ones(columns.size), columns.ravel(), indptr), shape=shape)
+
+
 class _MinhashSimilarity:
     """Jaccard similarity of word-2-gram sets (rows in table order)."""
 
     def __init__(self, words: list[list[str]], threshold: float, seed: int):
         texts = pa.array([" ".join(row) for row in words], pa.large_string())
-        self.sets = _shingle_sets(texts, MINHASH_SHINGLE, 1)
-        self.empty = np.zeros(0, dtype=np.uint64)
+        sets = _shingle_sets(texts, MINHASH_SHINGLE, 1)
         from datasketch import MinHash
 
-        positions = list(self.sets)
+        positions = list(sets)
         template = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=seed)
-        signatures = _minhash_signatures([self.sets[p] for p in positions], template)
+        signatures = _minhash_signatures([sets[p] for p in positions], template)
         # LSH buckets per band (-1: no signature), as a MinHashLSH index with these bands.
         self.buckets = np.full((0, len(words)), -1, dtype=np.int64)
         if positions:
             bands = band_buckets(signatures, *_lsh_bands(threshold, MINHASH_PERMUTATIONS))
             self.buckets = np.full((len(bands), len(words)), -1, dtype=np.int64)
             self.buckets[:, positions] = bands
+        self.shingles = _set_matrix(sets, len(words))
+        self.sizes = np.diff(self.shingles.indptr)
 
-    def _jaccard(self, first: int, second: int) -> float:
-        own, theirs = self.sets.get(first, self.empty), self.sets.get(second, self.empty)
-        return _jaccard(own, theirs) if own.size and theirs.size else 0.0
+    def _jaccard(self, shared: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """|A & B| / |A | B| from the intersection sizes; 0 where either set is empty."""
+        union = self.sizes[first] + self.sizes[second] - shared
+        result = np.zeros(shared.shape)
+        both = (self.sizes[first] > 0) & (self.sizes[second] > 0)
+        result[both] = shared[both] / union[both]
+        return result
 
     def pairs(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        return np.array(
-            [self._jaccard(a, b) for a, b in zip(first.tolist(), second.tolist(), strict=True)]
-        )
+        return self._jaccard(_pair_cosines(self.shingles, first, second), first, second)
 
     def matrix(self, members: np.ndarray) -> np.ndarray:
-        result = np.eye(len(members))
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                result[i, j] = result[j, i] = self._jaccard(int(members[i]), int(members[j]))
+        rows = _compact(self.shingles[members])
+        shared = (rows @ rows.T).toarray()
+        result = self._jaccard(shared, members[:, None], members[None, :])
+        np.fill_diagonal(result, 1.0)
         return result
 
     def candidates(
@@ -411,9 +427,10 @@ def _candidate_pairs(
         found.extend(similarity.candidates(queries, block, outlets))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.hstack(found).T.astype(np.int64)
-    pairs = np.sort(pairs, axis=1)
-    return np.unique(pairs, axis=0)
+    pairs = np.sort(np.hstack(found).T.astype(np.int64), axis=1)
+    # One int64 key per pair sorts as (first, second) does, far faster than unique rows.
+    keys = np.unique(pairs[:, 0] * len(days) + pairs[:, 1])
+    return np.column_stack([keys // len(days), keys % len(days)])
 
 
 def _cluster(
@@ -638,6 +655,24 @@ def event_pair_similarity(
     similarity = _similarity(method, words, n_neighbors=1, threshold=threshold, seed=seed)
     scores = similarity.pairs(positions[:, 0], positions[:, 1]) if len(positions) else []
     return pd.Series(scores, index=pairs.index, name="similarity", dtype=np.float64)
+
+
+def event_tokens(
+    articles: pd.DataFrame,
+    *,
+    fields: Sequence[str] = ("title", "lead", "body"),
+    max_body_tokens: int | None = 200,
+) -> pd.Series:
+    """The word tokens :func:`match_events` and :func:`event_pair_similarity` compare, once.
+
+    Pass the result as ``tokens=`` to both (for every method and threshold) and they give
+    what they give from ``fields`` and ``max_body_tokens`` themselves, without tokenizing
+    the table again.  Returns lists of str named ``tokens``, aligned with
+    ``articles.index``.
+    """
+    _check_table(articles, [], fields, None, "event_tokens")
+    words = _word_tokens(articles, fields, max_body_tokens, None, "event_tokens")
+    return pd.Series(words, index=articles.index, name="tokens", dtype=object)
 
 
 def same_event(events: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
