@@ -118,3 +118,21 @@ def test_a_bad_partition_is_named_by_every_engine(engine, request, tmp_path, par
         run_partitions(tokenize_partition, [*partitions, missing], runner, fields=fields)
     assert f"in tokenize_partition of partition {missing}" in caught.value.__notes__
     runner.close() if engine == "local" else None
+
+
+class _RecordingEngine(LocalEngine):
+    """LocalEngine(1) that remembers the order in which it was given items."""
+
+    def map(self, function, items, **kwargs):
+        self.given = list(items)
+        return super().map(function, self.given, **kwargs)
+
+
+def test_partitions_run_largest_first_and_come_back_in_order(partitions, fields):
+    sizes = {path: path.stat().st_size for path in partitions}
+    assert len(set(sizes.values())) > 1
+    engine = _RecordingEngine(1)
+    table = run_partitions(tokenize_partition, partitions, engine, fields=fields)
+    assert [sizes[p] for p in engine.given] == sorted(sizes.values(), reverse=True)
+    expected = [tokenize_partition(p, fields) for p in partitions]
+    assert table["doc_id"].tolist() == [d for t in expected for d in t["doc_id"]]
