@@ -120,6 +120,22 @@ def _check_method(method: str, threshold: float | None, caller: str) -> float:
     return float(threshold)
 
 
+class _Words:
+    """A row's word tokens (punctuation dropped), each distinct word one str object: is_word
+    runs once per distinct token, and a corpus's token lists take far less memory (here,
+    and pickled in the step cache)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, row: Sequence[str]) -> list[str]:
+        known = self.known
+        for token in row:
+            if token not in known:
+                known[token] = token if is_word(token) else None
+        return [word for word in map(known.__getitem__, row) if word is not None]
+
+
 def _word_tokens(
     articles: pd.DataFrame,
     fields: Sequence[str],
@@ -134,19 +150,20 @@ def _word_tokens(
     as many word tokens after (None: whole body).  With ``tokens`` (a Series aligned with
     ``articles.index``): those tokens, whole.
     """
+    words = _Words()
     if tokens is not None:
-        return [[t for t in row if is_word(t)] for row in tokens.tolist()]
+        return [words(row) for row in tokens.tolist()]
     if max_body_tokens is not None and max_body_tokens < 0:
         raise ValueError(f"{caller}: max_body_tokens must be >= 0 or None, got {max_body_tokens}")
     head_fields = [f for f in fields if f != "body"]
     columns = [articles[f].fillna("").astype(str).tolist() for f in head_fields]
     heads = ["\n".join(p for p in parts if p) for parts in zip(*columns, strict=True)]
-    result = [[t for t in row if is_word(t)] for row in tokenize_many(heads)] if heads else None
+    result = [words(row) for row in tokenize_many(heads)] if heads else None
     if "body" in fields:
         bodies = articles["body"].fillna("").astype(str)
         if max_body_tokens is not None:
             bodies = [" ".join(b.split(maxsplit=max_body_tokens)[:max_body_tokens]) for b in bodies]
-        body_tokens = [[t for t in row if is_word(t)] for row in tokenize_many(list(bodies))]
+        body_tokens = [words(row) for row in tokenize_many(list(bodies))]
         if max_body_tokens is not None:
             body_tokens = [row[:max_body_tokens] for row in body_tokens]
         if result is None:
