@@ -267,6 +267,12 @@ def test_event_tokens_once_give_what_fields_give():
             event_pair_similarity(articles, pairs, tokens=tokens, method=method),
             event_pair_similarity(articles, pairs, **options),
         )
+    with pytest.raises(
+        ValueError, match=r"event_tokens: the article table lacks column\(s\) \['lede'\]"
+    ):
+        event_tokens(articles, fields=("title", "lede"))
+    with pytest.raises(ValueError, match="event_tokens: max_body_tokens must be >= 0"):
+        event_tokens(articles, max_body_tokens=-1)
 
 
 def test_minhash_similarity_is_the_exact_jaccard_of_word_bigram_sets():

@@ -249,7 +249,7 @@ def _feature_counts(words: list[list[str]]) -> tuple[sp.csr_matrix, sp.csr_matri
     return counts[0], counts[1]
 
 
-def _pair_cosines(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+def _row_dots(matrix: sp.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Dot products of rows ``first[i]`` and ``second[i]`` (cosines where rows are
     L2-normalized, shared shingles where they are sets of ones)."""
     result = np.empty(len(first))
@@ -290,8 +290,8 @@ class _TfidfSimilarity:
         self.n_neighbors = n_neighbors
 
     def pairs(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        word = _pair_cosines(self.word, first, second)
-        char = _pair_cosines(self.char, first, second)
+        word = _row_dots(self.word, first, second)
+        char = _row_dots(self.char, first, second)
         return np.clip((word + char) / 2, 0, 1)
 
     def matrix(self, members: np.ndarray) -> np.ndarray:
@@ -363,7 +363,7 @@ class _MinhashSimilarity:
         return result
 
     def pairs(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        return self._jaccard(_pair_cosines(self.shingles, first, second), first, second)
+        return self._jaccard(_row_dots(self.shingles, first, second), first, second)
 
     def matrix(self, members: np.ndarray) -> np.ndarray:
         rows = _compact(self.shingles[members])

@@ -288,9 +288,8 @@ def _map_partitions(
     # worker while the others wait); the tables come back in the order of ``partitions``.
     order = sorted(range(len(paths)), key=lambda i: (-_file_size(paths[i]), i))
     results = engine.map(_on_partition, [paths[i] for i in order], step=step, **parameters)
-    tables: list[pd.DataFrame] = [pd.DataFrame()] * len(paths)
-    for position, table in zip(order, results, strict=True):
-        tables[position] = table
+    by_position = dict(zip(order, results, strict=True))
+    tables = [by_position[i] for i in range(len(paths))]
     ids = pd.DataFrame(
         {
             "doc_id": pd.concat([t["doc_id"] for t in tables], ignore_index=True),
