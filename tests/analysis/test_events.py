@@ -9,10 +9,12 @@ import pytest
 from arabmedia.analysis import (
     EVENT_COLUMNS,
     EVENT_THRESHOLDS,
+    choose_pair_threshold,
     event_pair_similarity,
     event_tokens,
     match_events,
     same_event,
+    tune_event_matching,
 )
 
 # Invented stories: each is a list of sentences; outlets reword by dropping and
@@ -273,6 +275,66 @@ def test_event_tokens_once_give_what_fields_give():
         event_tokens(articles, fields=("title", "lede"))
     with pytest.raises(ValueError, match="event_tokens: max_body_tokens must be >= 0"):
         event_tokens(articles, max_body_tokens=-1)
+
+
+def gold_pairs_of_two_sources():
+    """Two pools (one shifted to other days and outlets) and labelled pairs of both, in
+    dev and test halves, listed out of source order."""
+    first = table([*planted_corpus().to_dict("records"), *background()])
+    second = first.assign(
+        doc_id="b-" + first["doc_id"],
+        outlet=first["outlet"] + " 2",
+        date=first["date"] + pd.Timedelta(days=40),
+    )
+    rows = []
+    for prefix, source in (("", "one"), ("b-", "two")):
+        for a, b, label, split in (
+            ("flood-0", "flood-3", "same", "test"),
+            ("flood-1", "summit-0", "different", "dev"),
+            ("summit-1", "summit-2", "same", "dev"),
+            ("football-0", "strike-0", "different", "test"),
+            ("flood-2", "flood-1", "same", "dev"),
+        ):
+            rows.append((prefix + a, prefix + b, label, split, source))
+    pairs = pd.DataFrame(rows, columns=["doc_id_a", "doc_id_b", "label", "split", "source"])
+    return {"one": first, "two": second}, pairs.iloc[::-1].set_axis(range(30, 40))
+
+
+@pytest.mark.parametrize("method", ["tfidf", "minhash"])
+def test_tuned_matching_is_the_cut_on_dev_pairs_then_match_events(method):
+    """One call gives what event_pair_similarity, choose_pair_threshold, match_events and
+    same_event give one by one, over pools of two sources."""
+    pools, pairs = gold_pairs_of_two_sources()
+    tokens = {name: event_tokens(pool) for name, pool in pools.items()}
+    tuned, cut = tune_event_matching(pools, pairs, tokens, method=method, minimum=0.05)
+    by_source = {name: pairs[pairs["source"] == name] for name in pools}
+    similarity = pd.concat(
+        event_pair_similarity(pools[n], part, tokens=tokens[n], method=method)
+        for n, part in by_source.items()
+    ).loc[pairs.index]
+    dev = pairs["split"] == "dev"
+    assert cut == choose_pair_threshold(similarity[dev], pairs[dev], minimum=0.05)
+    same = pd.concat(
+        same_event(match_events(pools[n], tokens=tokens[n], method=method, threshold=cut), part)
+        for n, part in by_source.items()
+    ).loc[pairs.index]
+    assert tuned.index.equals(pairs.index) and list(tuned.columns) == ["similarity", "same_event"]
+    pd.testing.assert_series_equal(tuned["similarity"], similarity)
+    pd.testing.assert_series_equal(tuned["same_event"], same)
+    assert tuned["same_event"].any() and not tuned["same_event"].all()
+
+
+def test_tuned_matching_names_what_is_missing():
+    pools, pairs = gold_pairs_of_two_sources()
+    tokens = {name: event_tokens(pool) for name, pool in pools.items()}
+    with pytest.raises(ValueError, match=r"no pools for the pairs' source\(s\) \['two'\]"):
+        tune_event_matching({"one": pools["one"]}, pairs, tokens)
+    with pytest.raises(ValueError, match=r"no tokens for the pairs' source\(s\) \['one'\]"):
+        tune_event_matching(pools, pairs, {"two": tokens["two"]})
+    with pytest.raises(ValueError, match=r"pairs lack column\(s\) \['split'\]"):
+        tune_event_matching(pools, pairs.drop(columns="split"), tokens)
+    with pytest.raises(ValueError, match="window_days must be an integer >= 0"):
+        tune_event_matching(pools, pairs, tokens, window_days=-1)
 
 
 def test_minhash_similarity_is_the_exact_jaccard_of_word_bigram_sets():

@@ -97,3 +97,15 @@ def test_kernels_side_by_side_share_the_cores_and_a_user_setting_is_kept(tmp_pat
         assert _notebooks.os.environ["ARABMEDIA_ROOT"] == str(tmp_path)
     assert "OMP_NUM_THREADS" not in _notebooks.os.environ
     assert _notebooks.os.environ["MKL_NUM_THREADS"] == "3"
+
+
+def test_a_first_run_starts_by_the_series_expected_seconds(tmp_path):
+    series = _notebooks.series_folder()
+    expected = _notebooks.expected_seconds(series)
+    # every notebook of the series has a measured time, so a first run orders them all
+    assert set(expected) == {p.name for p in _notebooks.list_notebooks(series)}
+    assert all(seconds > 0 for seconds in expected.values())
+    assert _notebooks.expected_seconds(tmp_path) == {}
+    (tmp_path / _notebooks.EXPECTED_SECONDS).write_text('{"00_a.ipynb": "slow"}')
+    with pytest.raises(ValueError, match=r"expected_seconds\.json: expected an object"):
+        _notebooks.expected_seconds(tmp_path)

@@ -25,6 +25,7 @@ from arabmedia.corpus import (
     store_rejects,
     write_store,
 )
+from arabmedia.io import remove_abandoned, temporary_folder
 
 MAPPING = {"doc_id": "id", "outlet": "src", "title": "title", "body": "body", "published": "time"}
 SLASHED = "الوطن/Al Watan"  # an outlet name that is no valid path segment as it is
@@ -200,6 +201,32 @@ def test_a_failing_read_leaves_no_store(study, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
     with pytest.raises(ValueError, match="batch_size"):
         write_store(study, tmp_path / "store", batch_size=0, progress=False)
+
+
+def test_a_killed_writer_s_folder_is_removed_by_the_next_write(study, tmp_path):
+    """A writer killed mid-write (no exception handler runs) leaves its temporary folder; the
+    next write of that store on this machine removes it, and leaves live writers' alone."""
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "store"
+    killed = (
+        "import os, signal, sys\n"
+        "from arabmedia.io import temporary_folder\n"
+        "(temporary_folder(sys.argv[1]) / 'part.parquet').write_bytes(b'half')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", killed, str(folder)], check=False)
+    assert run.returncode == -signal.SIGKILL
+    (left,) = [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-store.")]
+    live = temporary_folder(folder)  # this process: a writer still at work
+    elsewhere = tmp_path / ".tmp-store.other_host-1.abc"  # another machine's: not checkable
+    elsewhere.mkdir()
+    write_store(study, folder, progress=False)
+    assert not left.exists() and live.is_dir() and elsewhere.is_dir()
+    assert remove_abandoned(folder) == []
+    assert read_store(folder).equals(load_study(study).articles)
 
 
 def test_load_articles_is_the_store_deduplicated(study):

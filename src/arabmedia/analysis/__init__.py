@@ -35,8 +35,9 @@ keyness                                  group_term_     distinctive_terms (each
 domain       term_hits, frame_hits,      count_forms     domain_warnings (results one form
 check        agency_hits                                 dominates, with KWIC lines)
 events       match_events (one row per                   (event_pair_similarity and
-             article: its event_id; event_tokens         same_event score gold pairs)
-             tokenizes once for several runs)
+             article: its event_id; event_tokens         same_event score gold pairs;
+             tokenizes once for several runs)            tune_event_matching cuts on
+                                                         dev pairs and matches once)
 ===========  ==========================  ==============  ===================================
 
 Gold sets follow one blind protocol (``data/gold/README.md``): test halves frozen by hash
@@ -199,6 +200,7 @@ _EXPORTS = {
         "event_tokens",
         "match_events",
         "same_event",
+        "tune_event_matching",
     ),
     "_fignews": (
         "FIGNEWS_CLASSES",

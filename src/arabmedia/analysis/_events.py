@@ -31,7 +31,7 @@ comparing every pair of articles in the corpus:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -74,6 +74,8 @@ _HASH_FEATURES = 1 << 22
 _CHUNK_ROWS = 1000
 # Pairs per chunk when scoring candidate pairs.
 _PAIR_CHUNK = 20000
+# Rows per block when weighting TF-IDF counts in place.
+_WEIGHT_ROWS = 4096
 
 
 # ---------------------------------------------------------------- inputs
@@ -118,6 +120,13 @@ def _check_method(method: str, threshold: float | None, caller: str) -> float:
     if not 0 < threshold < 1:
         raise ValueError(f"{caller}: threshold must be in (0, 1), got {threshold}")
     return float(threshold)
+
+
+def _check_window(window_days: int, n_neighbors: int, caller: str) -> None:
+    if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0:
+        raise ValueError(f"{caller}: window_days must be an integer >= 0, got {window_days!r}")
+    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, int) or n_neighbors < 1:
+        raise ValueError(f"{caller}: n_neighbors must be an integer >= 1, got {n_neighbors!r}")
 
 
 class _Words:
@@ -187,20 +196,32 @@ def _tfidf(
 
     N and df are those of ``counts`` itself, or of a larger table whose rows these are
     (``n_rows`` rows, document frequencies ``df``): each row depends on them and on itself
-    only."""
-    matrix = counts.tocsr().astype(np.float64)
+    only.  Float64 ``counts`` (as :func:`_feature_counts` gives them) are weighted in place,
+    a block of rows at a time, so a corpus's matrix is held once, not five times."""
+    matrix = counts.tocsr()
+    if matrix.dtype != np.float64:
+        matrix = matrix.astype(np.float64)
     matrix.sum_duplicates()
     matrix.eliminate_zeros()
     if df is None:
         n_rows, df = matrix.shape[0], _document_frequencies(matrix)
     idf = np.log((1 + n_rows) / (1 + df))
-    matrix.data = (1 + np.log(matrix.data)) * idf[matrix.indices]
-    squares = np.add.reduceat(matrix.data**2, matrix.indptr[:-1]) if matrix.nnz else np.zeros(0)
-    norms = np.zeros(matrix.shape[0])
-    nonempty = np.diff(matrix.indptr) > 0
-    norms[nonempty] = np.sqrt(squares[nonempty])
-    norms[norms == 0] = 1
-    matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
+    indptr = matrix.indptr
+    for first in range(0, matrix.shape[0], _WEIGHT_ROWS):
+        last = min(first + _WEIGHT_ROWS, matrix.shape[0])
+        lo, hi = indptr[first], indptr[last]
+        data = matrix.data[lo:hi]
+        np.log(data, out=data)
+        data += 1
+        data *= idf[matrix.indices[lo:hi]]
+        nonempty = np.diff(indptr[first : last + 1]) > 0
+        norms = np.ones(last - first)
+        if nonempty.any():
+            # Rows between two nonempty rows are empty: each sum is one row's squares.
+            squares = np.add.reduceat(data**2, indptr[first:last][nonempty] - lo)
+            norms[nonempty] = np.sqrt(squares)
+            norms[norms == 0] = 1
+        data /= np.repeat(norms, np.diff(indptr[first : last + 1]))
     return matrix
 
 
@@ -289,6 +310,9 @@ class _TfidfSimilarity:
             self.word, self.char = _tfidf(word, word_df, n_rows), _tfidf(char, char_df, n_rows)
         self.n_neighbors = n_neighbors
 
+    def use_threshold(self, threshold: float) -> None:
+        """Nothing: TF-IDF candidates do not depend on the cut."""
+
     def pairs(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
         word = _row_dots(self.word, first, second)
         char = _row_dots(self.char, first, second)
@@ -342,17 +366,22 @@ class _MinhashSimilarity:
         sets = _shingle_sets(texts, MINHASH_SHINGLE, 1)
         from datasketch import MinHash
 
-        positions = list(sets)
+        self.n_rows = len(words)
+        self.positions = list(sets)
         template = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=seed)
-        signatures = _minhash_signatures([sets[p] for p in positions], template)
-        # LSH buckets per band (-1: no signature), as a MinHashLSH index with these bands.
-        self.buckets = np.full((0, len(words)), -1, dtype=np.int64)
-        if positions:
-            bands = band_buckets(signatures, *_lsh_bands(threshold, MINHASH_PERMUTATIONS))
-            self.buckets = np.full((len(bands), len(words)), -1, dtype=np.int64)
-            self.buckets[:, positions] = bands
+        self.signatures = _minhash_signatures([sets[p] for p in self.positions], template)
         self.shingles = _set_matrix(sets, len(words))
         self.sizes = np.diff(self.shingles.indptr)
+        self.use_threshold(threshold)
+
+    def use_threshold(self, threshold: float) -> None:
+        """Band the signatures for candidates at ``threshold`` (LSH buckets per band, -1: no
+        signature, as a MinHashLSH index with these bands); similarities do not change."""
+        self.buckets = np.full((0, self.n_rows), -1, dtype=np.int64)
+        if self.positions:
+            bands = band_buckets(self.signatures, *_lsh_bands(threshold, MINHASH_PERMUTATIONS))
+            self.buckets = np.full((len(bands), self.n_rows), -1, dtype=np.int64)
+            self.buckets[:, self.positions] = bands
 
     def _jaccard(self, shared: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
         """|A & B| / |A | B| from the intersection sizes; 0 where either set is empty."""
@@ -511,10 +540,7 @@ def match_events(
     caller = "match_events"
     threshold = _check_method(method, threshold, caller)
     _check_table(articles, ["doc_id", "outlet", "date"], fields, tokens, caller)
-    if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0:
-        raise ValueError(f"{caller}: window_days must be an integer >= 0, got {window_days!r}")
-    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, int) or n_neighbors < 1:
-        raise ValueError(f"{caller}: n_neighbors must be an integer >= 1, got {n_neighbors!r}")
+    _check_window(window_days, n_neighbors, caller)
 
     if articles.empty:
         empty = articles[["doc_id", "outlet", "date"]].assign(
@@ -533,23 +559,41 @@ def match_events(
     days, outlets = _days_and_outlets(table)
 
     similarity = _similarity(method, words, n_neighbors=n_neighbors, threshold=threshold, seed=seed)
+    labels, best, n_candidates = _match_rows(
+        similarity, days, outlets, window_days, threshold, progress
+    )
+    return _event_table(articles, table, order, labels, outlets, best, n_candidates)
+
+
+def _match_rows(
+    similarity,
+    days: np.ndarray,
+    outlets: np.ndarray,
+    window_days: int,
+    threshold: float,
+    progress: bool = False,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The events of sorted rows: each row's cluster label (the row of a member, or its
+    own), its best similarity within its event (NaN when alone), and the number of
+    candidate pairs scored."""
+    n_rows = len(days)
     pairs = _candidate_pairs(similarity, days, outlets, window_days, progress)
     scores = similarity.pairs(pairs[:, 0], pairs[:, 1]) if len(pairs) else np.zeros(0)
     linked = pairs[scores >= threshold]
     graph = sp.coo_matrix(
-        (np.ones(len(linked)), (linked[:, 0], linked[:, 1])), shape=(len(table), len(table))
+        (np.ones(len(linked)), (linked[:, 0], linked[:, 1])), shape=(n_rows, n_rows)
     )
     _, component = connected_components(graph, directed=False)
 
-    labels = np.arange(len(table), dtype=np.int64)  # cluster label: a member's row, or own row
-    best = np.full(len(table), np.nan)
+    labels = np.arange(n_rows, dtype=np.int64)
+    best = np.full(n_rows, np.nan)
     sizes = np.bincount(component)
     for members_of in _component_members(component, sizes):
         first, best[members_of] = _component_events(
             similarity, members_of, days, outlets, window_days, threshold
         )
         labels[members_of] = members_of[first]
-    return _event_table(articles, table, order, labels, outlets, best, len(pairs))
+    return labels, best, len(pairs)
 
 
 def _component_events(
@@ -690,6 +734,67 @@ def event_tokens(
     _check_table(articles, [], fields, None, "event_tokens")
     words = _word_tokens(articles, fields, max_body_tokens, None, "event_tokens")
     return pd.Series(words, index=articles.index, name="tokens", dtype=object)
+
+
+def tune_event_matching(
+    pools: Mapping[str, pd.DataFrame],
+    pairs: pd.DataFrame,
+    tokens: Mapping[str, pd.Series],
+    *,
+    method: str = "tfidf",
+    window_days: int = 1,
+    minimum: float = 0.0,
+    n_neighbors: int = 10,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, float]:
+    """Choose the matcher's cut on the dev half of a gold set of pairs, then match at it.
+
+    ``pairs`` is a gold set (:func:`arabmedia.analysis.load_event_pairs`: doc_id_a,
+    doc_id_b, label, split, source), ``pools`` the article table the matcher runs on for
+    each source (doc_id, outlet, date) and ``tokens`` their :func:`event_tokens`.  The cut
+    is :func:`arabmedia.analysis.choose_pair_threshold` of the dev pairs'
+    :func:`event_pair_similarity` (at least ``minimum``); each pool is then matched as
+    ``match_events(pool, tokens=..., threshold=cut, ...)`` matches it.  The results are
+    those of these calls made one by one, with each pool's features built once instead of
+    twice.  Returns (a table aligned with ``pairs.index``: similarity (float), same_event
+    (bool: the matcher put both articles in one event); the cut).
+    """
+    from arabmedia.analysis._gold import choose_pair_threshold
+
+    caller = "tune_event_matching"
+    _check_method(method, None, caller)
+    _check_window(window_days, n_neighbors, caller)
+    missing = [c for c in ("source", "split", "label") if c not in pairs.columns]
+    if missing:
+        raise ValueError(f"{caller}: pairs lack column(s) {missing}")
+    for name, names in (("pools", set(pools)), ("tokens", set(tokens))):
+        unknown = sorted(set(pairs["source"]) - names)
+        if unknown:
+            raise ValueError(f"{caller}: no {name} for the pairs' source(s) {unknown}")
+    similarity = pd.Series(np.nan, index=pairs.index, name="similarity")
+    prepared = []
+    for name in sorted(set(pairs["source"])):
+        pool, pool_tokens = pools[name], tokens[name]
+        _check_table(pool, ["doc_id", "outlet", "date"], (), pool_tokens, caller)
+        order = _sorted_order(pool)
+        table = pool.iloc[order]
+        words = _word_tokens(table, (), None, pool_tokens.iloc[order], caller)
+        days, outlets = _days_and_outlets(table)
+        index = _similarity(
+            method, words, n_neighbors=n_neighbors, threshold=EVENT_THRESHOLDS[method], seed=seed
+        )
+        mine = (pairs["source"] == name).to_numpy()
+        positions = _pair_positions(table["doc_id"], pairs[mine], caller)
+        similarity[mine] = index.pairs(positions[:, 0], positions[:, 1])
+        prepared.append((index, days, outlets, positions, mine))
+    dev = (pairs["split"] == "dev").to_numpy()
+    cut = choose_pair_threshold(similarity[dev], pairs[dev], minimum=minimum)
+    same = np.zeros(len(pairs), dtype=bool)
+    for index, days, outlets, positions, mine in prepared:
+        index.use_threshold(cut)
+        labels, _, _ = _match_rows(index, days, outlets, window_days, cut)
+        same[mine] = labels[positions[:, 0]] == labels[positions[:, 1]]
+    return similarity.to_frame().assign(same_event=same), cut
 
 
 def same_event(events: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:

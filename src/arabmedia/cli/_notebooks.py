@@ -268,6 +268,27 @@ def _study_environment(root: Path, jobs: int = 1) -> Iterator[None]:
                 os.environ[name] = value
 
 
+#: Cold seconds of each notebook of a series, measured on the default study, in its folder.
+EXPECTED_SECONDS = "expected_seconds.json"
+
+
+def expected_seconds(source: Path) -> dict[str, float]:
+    """The cold seconds :data:`EXPECTED_SECONDS` in the series folder ``source`` gives (none
+    when it has no such file): the order a study's first run starts the notebooks in, before
+    its cache has timings of its own (the longest first shortens a run on two cores)."""
+    import json
+
+    path = Path(source) / EXPECTED_SECONDS
+    if not path.is_file():
+        return {}
+    seconds = json.loads(path.read_text("utf-8"))
+    if not isinstance(seconds, dict) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in seconds.values()
+    ):
+        raise ValueError(f"{path}: expected an object of notebook name -> seconds")
+    return seconds
+
+
 def run_study(
     settings: Settings,
     source: Path,
@@ -286,7 +307,8 @@ def run_study(
 
     After a full run (no ``select``), outputs in the figures and tables folders that the run
     did not write are listed in the report as left from an earlier run. Each notebook's time
-    is kept in the cache folder so that the next run starts the longest first. Returns (one
+    is kept in the cache folder so that the next run starts the longest first (a first run
+    starts by :func:`expected_seconds`). Returns (one
     row per notebook, the report path). Notebooks whose inputs are unchanged since a stored
     run are restored from ``<cache_dir>/notebooks`` unless ``force``. Raises
     :class:`arabmedia.corpus.NothingLoadedError` before any notebook runs when no article
@@ -299,7 +321,9 @@ def run_study(
 
     load_articles(settings)  # fails early, naming the rejects, when nothing loads
     timings = Path(settings.cache_dir) / "notebook_seconds.json"
-    previous = json.loads(timings.read_text("utf-8")) if timings.is_file() else {}
+    previous = expected_seconds(source)
+    if timings.is_file():
+        previous |= json.loads(timings.read_text("utf-8"))
     started = time.time()
     cache = None if force else NotebookCache(Path(settings.cache_dir) / "notebooks", settings)
     with _study_environment(settings.root, jobs):

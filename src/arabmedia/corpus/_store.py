@@ -31,7 +31,8 @@ while the fix-up rewrites few files when shared ids are few, and each part at mo
 when they are everywhere.
 
 A store is written into a temporary folder beside its target and renamed into place when
-complete: a store folder is complete or absent (a crash leaves a ``.tmp-*`` folder).  Read
+complete: a store folder is complete or absent (a killed writer leaves a ``.tmp-*`` folder,
+which the next write of that store on the same machine removes).  Read
 it with :func:`read_store`; the part files are not a Hive dataset (they hold ``corpus``
 and ``outlet`` themselves, and the partitions table holds the unencoded names).
 """
@@ -42,7 +43,6 @@ import functools
 import hashlib
 import json
 import shutil
-import tempfile
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -69,6 +69,7 @@ from arabmedia.corpus._loading import (
 )
 from arabmedia.corpus._schema import ARTICLE_COLUMNS
 from arabmedia.corpus._study import _study_plans
+from arabmedia.io import remove_abandoned, temporary_folder
 
 STORE_FORMAT = "store-v1"
 #: Columns of :func:`store_partitions`.
@@ -330,7 +331,7 @@ def _install(tmp: Path, folder: Path, key: str) -> None:
             raise FileExistsError(
                 f"{folder} exists and holds no article store: give an empty or new folder"
             )
-        old = Path(tempfile.mkdtemp(prefix=f".old-{folder.name}.", dir=folder.parent))
+        old = temporary_folder(folder, "old")
         folder.rename(old / folder.name)
     tmp.rename(folder)
     if old is not None:
@@ -362,8 +363,8 @@ def write_store(
     if marker is not None and marker["key"] == key:
         return store_partitions(folder)
     plans = _study_plans(settings)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{folder.name}.", dir=folder.parent))
+    remove_abandoned(folder)
+    tmp = temporary_folder(folder)
     try:
         writer = _StoreWriter(tmp, batch_size)
         try:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,6 +51,7 @@ from arabmedia.engine._partitions import (
     _read_rows,
     _row_reads,
 )
+from arabmedia.io import remove_abandoned, temporary_folder
 
 #: The key columns of :func:`exact_keys_partition`; each is two int64 columns, ``_a``, ``_b``.
 KEYS = ("id", "url", "text")
@@ -293,8 +293,8 @@ def collapse_partitions(
     if outside:
         raise ValueError(f"{caller}: partition {outside[0]} is not below {common}")
     targets = [folder / p.relative_to(common) for p in paths]
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{folder.name}.", dir=folder.parent))
+    remove_abandoned(folder)
+    tmp = temporary_folder(folder)
     try:
         work = []
         for number, (path, target) in enumerate(zip(paths, targets, strict=True)):

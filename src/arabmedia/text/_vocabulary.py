@@ -12,8 +12,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from arabmedia.text._normalize import NormalizeSettings, cumulative_settings, tokenize_many
+from arabmedia.text._normalize import (
+    NormalizeSettings,
+    cumulative_settings,
+    tokenize_many_arrow,
+)
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # \w is str.isalnum() plus "_"
 
@@ -38,15 +43,25 @@ def types_by_step(
     """
     chunks = Counter(chunk for text in texts for chunk in text.split())
     distinct = list(chunks)
+    weights = np.fromiter(chunks.values(), dtype=np.int64, count=len(chunks))
+    word: dict[str, bool] = {}  # is_word of each type seen, kept across steps
     rows = []
     for name, stage in cumulative_settings(settings):
-        counts: Counter[str] = Counter()
-        token_lists = tokenize_many(distinct, stage, n_jobs=n_jobs)
-        for chunk, tokens in zip(distinct, token_lists, strict=True):
-            for token in tokens:
-                counts[token] += chunks[chunk]
-        words = [token for token in counts if is_word(token)]
-        rows.append({"step": name, "types": len(words), "tokens": sum(counts[w] for w in words)})
+        lists = tokenize_many_arrow(distinct, stage, n_jobs=n_jobs).combine_chunks()
+        each = pa.table(
+            {
+                "token": lists.flatten(),
+                "n": np.repeat(weights, lists.value_lengths().to_numpy(zero_copy_only=False)),
+            }
+        )
+        counts = each.group_by("token").aggregate([("n", "sum")])
+        types = counts["token"].to_pylist()
+        for token in types:
+            if token not in word:
+                word[token] = is_word(token)
+        words = np.array([word[token] for token in types], dtype=bool)
+        totals = counts["n_sum"].to_numpy()
+        rows.append({"step": name, "types": int(words.sum()), "tokens": int(totals[words].sum())})
     table = pd.DataFrame(rows, columns=["step", "types", "tokens"])
     table["types_removed"] = (-table["types"].diff()).fillna(0).astype(int)
     return table
