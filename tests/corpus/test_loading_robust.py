@@ -514,3 +514,53 @@ def test_format_without_outlet_needs_one(tmp_path):
 def test_options_are_checked_up_front(tmp_path, reader, options, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         read_files([tmp_path / "never read.json"], reader, corpus="c", **options)
+
+
+def test_a_utf8_json_lines_file_streams_the_records_it_would_read_whole(tmp_path, monkeypatch):
+    """The line-at-a-time path gives the records, line numbers, problems and columns that
+    decoding the whole file gives: BOM, CRLF ends, blank lines, bad and non-object lines."""
+    from arabmedia.corpus import _readers
+    from arabmedia.corpus._schema import _Options
+
+    lines = [
+        json.dumps(article("أ", "O"), ensure_ascii=False),
+        "",
+        '{"title": "broken',
+        "[1, 2]",
+        "   ",
+        json.dumps(article("ب", "O", extra_key="x"), ensure_ascii=False) + "\r",
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps(article("ج", "P"), ensure_ascii=False),
+    ]
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode("utf-8"))
+    options = _Options("c", None, None, None)
+
+    def described(file_records):
+        records = [
+            (n, raw.reason if isinstance(raw, _readers._Unreadable) else raw)
+            for n, raw in file_records.records
+        ]
+        columns = file_records.records.columns if file_records.streamed else file_records.columns
+        return records, columns, file_records.decode_problem, file_records.encoding
+
+    streamed = _readers._jsonl_records(path, options)
+    assert streamed.streamed and not isinstance(streamed.records, list)
+    monkeypatch.setattr(_readers, "_valid_utf8", lambda path: False)
+    whole = _readers._jsonl_records(path, options)
+    assert not whole.streamed
+    found, expected = described(streamed), described(whole)
+    assert found == expected
+    assert [n for n, _ in found[0]] == [0, 2, 3, 5, 6, 7]
+    assert {"title", "extra_key"} <= found[1]
+
+
+def test_json_lines_that_are_not_utf8_are_decoded_whole(tmp_path):
+    from arabmedia.corpus import _readers
+    from arabmedia.corpus._schema import _Options
+
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(json.dumps(article("عنوان", "O"), ensure_ascii=False).encode("cp1256"))
+    auto = _readers._jsonl_records(path, _Options("c", None, None, None, encoding="auto"))
+    assert not auto.streamed and auto.encoding == "cp1256"
+    assert [raw["title"] for _, raw in auto.records] == ["عنوان"]

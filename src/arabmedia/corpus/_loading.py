@@ -124,11 +124,14 @@ def _file_outcomes(
     """One file's outcomes in reading order: ("reject", reject row), ("file problem",
     problem row) or ("article", (article row, problem rows of the record)).  Problem rows
     have doc_id "" until ids are settled.  Bad data becomes reject rows; a mapping that
-    names a column the file lacks raises ValueError before anything is yielded."""
+    names a column the file lacks raises ValueError, before anything is yielded (after the
+    last record of a streamed file, whose columns are known only then)."""
     corpus = options.corpus
     try:
         file_records = reader.records(path, options)
-        records = list(file_records.records)
+        records = file_records.records
+        if not file_records.streamed:
+            records = list(records)
     except RecordError as error:
         yield "reject", (corpus, source_file, -1, "", str(error))
         return
@@ -136,7 +139,8 @@ def _file_outcomes(
         reason = f"unreadable file: {type(error).__name__}: {error}"
         yield "reject", (corpus, source_file, -1, "", reason)
         return
-    _check_mapping(options.mapping, file_records.columns, source_file)
+    if not file_records.streamed:
+        _check_mapping(options.mapping, file_records.columns, source_file)
     if options.encoding == "auto" and file_records.encoding == "cp1256":
         detail = 'not valid UTF-8; read as cp1256 (Windows Arabic) under encoding = "auto"'
         yield "file problem", (corpus, source_file, -1, "", "", "cp1256", "encoding", detail)
@@ -162,6 +166,8 @@ def _file_outcomes(
             for field_name, value, problem, detail in ctx.notes
         ]
         yield "article", (article, notes)
+    if file_records.streamed:
+        _check_mapping(options.mapping, records.columns, source_file)
 
 
 def _articles_frame(rows: list[tuple]) -> pd.DataFrame:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+import codecs
 import csv
 import hashlib
 import io
 import json
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -38,6 +39,7 @@ from arabmedia.corpus._schema import (
     _decode,
     _FileRecords,
     _first_text,
+    _is_utf8,
     _keywords,
     _one_line,
     _Options,
@@ -45,6 +47,9 @@ from arabmedia.corpus._schema import (
     _Unreadable,
 )
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+# Bytes per read when checking that a file is UTF-8.
+_BLOCK_BYTES = 1 << 24
 # "almayadeen" reader: "posttype" class → kind.  Unlisted post types become "article".
 ALMAYADEEN_KINDS = MappingProxyType(
     {
@@ -150,18 +155,66 @@ def _json_list_records(path: Path, options: _Options) -> _FileRecords:
     return _FileRecords(records, decoded.problem, _object_keys(records), decoded.encoding)
 
 
-def _jsonl_records(path: Path, options: _Options) -> _FileRecords:
-    decoded = _decode(path.read_bytes(), options.encoding)
-    records = []
-    for number, line in enumerate(decoded.text.split("\n")):
-        if not line.strip():
-            continue
+def _json_line(number: int, line: str, problem: str | None) -> tuple[int, Any]:
+    try:
+        return number, json.loads(line)
+    except json.JSONDecodeError as error:
+        return number, _Unreadable(_json_error(error, problem))
+    except RecursionError:
+        return number, _Unreadable(_TOO_DEEP)
+
+
+class _JsonLines:
+    """The records of a valid UTF-8 JSON-lines file, read one line at a time, so memory does
+    not grow with the file; ``columns`` (the keys of its objects, None when it has none) is
+    complete once the records have been iterated."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.columns: frozenset[str] | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        keys: set[str] = set()
+        objects = False
+        with open(self.path, "rb") as handle:
+            for number, raw in enumerate(handle):  # lines end at b"\n", as split("\n")
+                line = raw.removeprefix(_UTF8_BOM) if number == 0 else raw
+                text = line.decode("utf-8").removesuffix("\n")
+                if not text.strip():
+                    continue
+                record = _json_line(number, text, None)
+                if isinstance(record[1], Mapping):
+                    objects = True
+                    keys.update(record[1])
+                yield record
+        self.columns = frozenset(keys) if objects else None
+
+
+def _valid_utf8(path: Path) -> bool:
+    """Whether the whole file decodes as UTF-8, read in blocks (nothing kept)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as handle:
         try:
-            records.append((number, json.loads(line)))
-        except json.JSONDecodeError as error:
-            records.append((number, _Unreadable(_json_error(error, decoded.problem))))
-        except RecursionError:
-            records.append((number, _Unreadable(_TOO_DEEP)))
+            while block := handle.read(_BLOCK_BYTES):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _jsonl_records(path: Path, options: _Options) -> _FileRecords:
+    """A UTF-8 file streams its lines (:class:`_JsonLines`); a file of another encoding, or
+    one that is not valid UTF-8 (read as cp1256 or with replacement characters, see
+    :func:`_decode`), is decoded whole."""
+    if (options.encoding == "auto" or _is_utf8(options.encoding)) and _valid_utf8(path):
+        return _FileRecords(_JsonLines(path), None, None, "utf-8", streamed=True)
+    decoded = _decode(path.read_bytes(), options.encoding)
+    records = [
+        _json_line(number, line, decoded.problem)
+        for number, line in enumerate(decoded.text.split("\n"))
+        if line.strip()
+    ]
     return _FileRecords(records, decoded.problem, _object_keys(records), decoded.encoding)
 
 

@@ -258,6 +258,9 @@ class _FileRecords(NamedTuple):
     decode_problem: str | None
     columns: frozenset[str] | None = None
     encoding: str | None = None
+    #: The records are read as they are iterated (``records.columns`` is then known only
+    #: after the last one; ``columns`` is None).
+    streamed: bool = False
 
 
 @dataclass(frozen=True)
