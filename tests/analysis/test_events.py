@@ -335,6 +335,9 @@ def test_tuned_matching_names_what_is_missing():
         tune_event_matching(pools, pairs.drop(columns="split"), tokens)
     with pytest.raises(ValueError, match="window_days must be an integer >= 0"):
         tune_event_matching(pools, pairs, tokens, window_days=-1)
+    with pytest.raises(ValueError, match=r"doc_id\(s\) of doc_id_a not in the table"):
+        empty = {"two": pools["two"].iloc[:0]}
+        tune_event_matching({**pools, **empty}, pairs, {**tokens, "two": tokens["two"].iloc[:0]})
 
 
 def test_minhash_similarity_is_the_exact_jaccard_of_word_bigram_sets():

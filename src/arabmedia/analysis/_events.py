@@ -197,7 +197,7 @@ def _tfidf(
     N and df are those of ``counts`` itself, or of a larger table whose rows these are
     (``n_rows`` rows, document frequencies ``df``): each row depends on them and on itself
     only.  Float64 ``counts`` (as :func:`_feature_counts` gives them) are weighted in place,
-    a block of rows at a time, so a corpus's matrix is held once, not five times."""
+    a block of rows at a time: weighting adds no copy of a corpus's matrix."""
     matrix = counts.tocsr()
     if matrix.dtype != np.float64:
         matrix = matrix.astype(np.float64)
@@ -778,13 +778,13 @@ def tune_event_matching(
         _check_table(pool, ["doc_id", "outlet", "date"], (), pool_tokens, caller)
         order = _sorted_order(pool)
         table = pool.iloc[order]
+        mine = (pairs["source"] == name).to_numpy()
+        positions = _pair_positions(table["doc_id"], pairs[mine], caller)
         words = _word_tokens(table, (), None, pool_tokens.iloc[order], caller)
         days, outlets = _days_and_outlets(table)
         index = _similarity(
             method, words, n_neighbors=n_neighbors, threshold=EVENT_THRESHOLDS[method], seed=seed
         )
-        mine = (pairs["source"] == name).to_numpy()
-        positions = _pair_positions(table["doc_id"], pairs[mine], caller)
         similarity[mine] = index.pairs(positions[:, 0], positions[:, 1])
         prepared.append((index, days, outlets, positions, mine))
     dev = (pairs["split"] == "dev").to_numpy()
