@@ -109,3 +109,13 @@ def test_a_first_run_starts_by_the_series_expected_seconds(tmp_path):
     (tmp_path / _notebooks.EXPECTED_SECONDS).write_text('{"00_a.ipynb": "slow"}')
     with pytest.raises(ValueError, match=r"expected_seconds\.json: expected an object"):
         _notebooks.expected_seconds(tmp_path)
+
+
+def test_a_study_s_own_timings_override_the_expected_ones(tmp_path):
+    (tmp_path / _notebooks.EXPECTED_SECONDS).write_text('{"00_a.ipynb": 5, "01_b.ipynb": 9}')
+    timings = tmp_path / "cache" / "notebook_seconds.json"
+    assert _notebooks.start_order_seconds(timings, tmp_path) == {"00_a.ipynb": 5, "01_b.ipynb": 9}
+    timings.parent.mkdir()
+    timings.write_text('{"01_b.ipynb": 2.5}')
+    seconds = _notebooks.start_order_seconds(timings, tmp_path)
+    assert seconds == {"00_a.ipynb": 5, "01_b.ipynb": 2.5}

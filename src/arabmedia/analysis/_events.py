@@ -551,18 +551,31 @@ def match_events(
         )
         empty.attrs["n_candidates"] = 0
         return empty
-    order = _sorted_order(articles)
-    table = articles.iloc[order]
-    if tokens is not None:
-        tokens = tokens.iloc[order]
-    words = _word_tokens(table, fields, max_body_tokens, tokens, caller)
-    days, outlets = _days_and_outlets(table)
-
+    order, table, words, days, outlets = _sorted_rows(
+        articles, fields, max_body_tokens, tokens, caller
+    )
     similarity = _similarity(method, words, n_neighbors=n_neighbors, threshold=threshold, seed=seed)
     labels, best, n_candidates = _match_rows(
         similarity, days, outlets, window_days, threshold, progress
     )
     return _event_table(articles, table, order, labels, outlets, best, n_candidates)
+
+
+def _sorted_rows(
+    articles: pd.DataFrame,
+    fields: Sequence[str],
+    max_body_tokens: int | None,
+    tokens: pd.Series | None,
+    caller: str,
+) -> tuple[np.ndarray, pd.DataFrame, list[list[str]], np.ndarray, np.ndarray]:
+    """What matching works on: the rows in (date, doc_id) order (their positions in
+    ``articles``, and the sorted table), their word tokens, days and outlet codes."""
+    order = _sorted_order(articles)
+    table = articles.iloc[order]
+    if tokens is not None:
+        tokens = tokens.iloc[order]
+    words = _word_tokens(table, fields, max_body_tokens, tokens, caller)
+    return order, table, words, *_days_and_outlets(table)
 
 
 def _match_rows(
@@ -776,12 +789,9 @@ def tune_event_matching(
     for name in sorted(set(pairs["source"])):
         pool, pool_tokens = pools[name], tokens[name]
         _check_table(pool, ["doc_id", "outlet", "date"], (), pool_tokens, caller)
-        order = _sorted_order(pool)
-        table = pool.iloc[order]
+        _, table, words, days, outlets = _sorted_rows(pool, (), None, pool_tokens, caller)
         mine = (pairs["source"] == name).to_numpy()
         positions = _pair_positions(table["doc_id"], pairs[mine], caller)
-        words = _word_tokens(table, (), None, pool_tokens.iloc[order], caller)
-        days, outlets = _days_and_outlets(table)
         index = _similarity(
             method, words, n_neighbors=n_neighbors, threshold=EVENT_THRESHOLDS[method], seed=seed
         )

@@ -289,6 +289,18 @@ def expected_seconds(source: Path) -> dict[str, float]:
     return seconds
 
 
+def start_order_seconds(timings: Path, source: Path) -> dict[str, float]:
+    """The seconds a run orders the notebooks of ``source`` by (the longest first): those of
+    the study's last runs (``timings``, the cache's ``notebook_seconds.json``) where it has
+    them, else the series' :func:`expected_seconds`."""
+    import json
+
+    seconds = expected_seconds(source)
+    if timings.is_file():
+        seconds |= json.loads(timings.read_text("utf-8"))
+    return seconds
+
+
 def run_study(
     settings: Settings,
     source: Path,
@@ -321,9 +333,7 @@ def run_study(
 
     load_articles(settings)  # fails early, naming the rejects, when nothing loads
     timings = Path(settings.cache_dir) / "notebook_seconds.json"
-    previous = expected_seconds(source)
-    if timings.is_file():
-        previous |= json.loads(timings.read_text("utf-8"))
+    previous = start_order_seconds(timings, source)
     started = time.time()
     cache = None if force else NotebookCache(Path(settings.cache_dir) / "notebooks", settings)
     with _study_environment(settings.root, jobs):

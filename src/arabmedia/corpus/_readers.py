@@ -204,9 +204,9 @@ def _valid_utf8(path: Path) -> bool:
 
 
 def _jsonl_records(path: Path, options: _Options) -> _FileRecords:
-    """A UTF-8 file streams its lines (:class:`_JsonLines`); a file of another encoding, or
-    one that is not valid UTF-8 (read as cp1256 or with replacement characters, see
-    :func:`_decode`), is decoded whole."""
+    """A UTF-8 file (checked in one decoding pass over its blocks, nothing kept) streams its
+    lines (:class:`_JsonLines`); a file of another encoding, or one that is not valid UTF-8
+    (read as cp1256 or with replacement characters, see :func:`_decode`), is decoded whole."""
     if (options.encoding == "auto" or _is_utf8(options.encoding)) and _valid_utf8(path):
         return _FileRecords(_JsonLines(path), None, None, "utf-8", streamed=True)
     decoded = _decode(path.read_bytes(), options.encoding)
