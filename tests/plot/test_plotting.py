@@ -423,3 +423,65 @@ def test_figure_index_lists_each_figure_with_both_files():
     assert row.endswith("| `00_corpus` |")
     with pytest.raises(ValueError, match="no column"):
         plotting.figure_index_markdown(entries.drop(columns="dates"))
+
+
+def test_rounded_floats_keeps_eight_significant_digits_and_leaves_other_columns():
+    table = pd.DataFrame(
+        {
+            "term": ["شهداء", "قتلى", "العدوان", "x"],
+            "n": [1, 2, 3, 4],
+            "share": [0.123456789123, 1234.56789123, np.nan, np.inf],
+            "small": pd.array([2.5e-7 + 3e-19, None, 1.0, -0.333333333333], dtype="Float64"),
+        }
+    )
+    rounded = plotting.rounded_floats(table)
+    assert rounded["term"].tolist() == table["term"].tolist()
+    assert rounded["n"].tolist() == [1, 2, 3, 4]
+    np.testing.assert_array_equal(rounded["share"], [0.12345679, 1234.5679, np.nan, np.inf])
+    np.testing.assert_array_equal(rounded["small"], [2.5e-7, np.nan, 1.0, -0.33333333])
+    assert table["share"].iloc[0] == 0.123456789123  # the caller's table is not changed
+
+
+def _noisy_series() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monthly shares, and the same shares off in their last digits (about 1e-12
+    relative: what another processor's BLAS kernels can give)."""
+    rng = np.random.default_rng(7)
+    months = pd.date_range("2023-01-01", periods=24, freq="MS")
+    table = pd.DataFrame(
+        {
+            "month": np.tile(months, 2),
+            "outlet": np.repeat(["Al Jazeera", "Al Mayadeen"], 24),
+            "share": rng.uniform(0.1, 0.6, 48),
+        }
+    )
+    table["low"], table["high"] = table["share"] - 0.05, table["share"] + 0.05
+    noisy = table.copy()
+    for column in ("share", "low", "high"):
+        noisy[column] *= 1 + rng.uniform(-1e-12, 1e-12, 48)
+    return table, noisy
+
+
+def test_charts_draw_the_same_bytes_when_values_differ_only_in_their_last_bits(tmp_path):
+    table, noisy = _noisy_series()
+    columns = ("month", "share", "outlet", "low", "high")
+
+    def pdf(chart, data, name):
+        fig, _ = chart(data, *columns, freq="MS")
+        return export_figure(fig, name, figures_dir=tmp_path, formats=("pdf",))[0].read_bytes()
+
+    assert pdf(time_series, table, "a") == pdf(time_series, noisy, "b")
+    # Drawn unrounded, the same noise changes the file: the rounding is what keeps it.
+    unrounded = time_series.__wrapped__
+    assert pdf(unrounded, table, "c") != pdf(unrounded, noisy, "d")
+
+
+def test_every_chart_and_figure_function_draws_rounded_values():
+    charts = [
+        name
+        for name in plotting.__all__
+        if name.endswith("_figure") and not name.startswith("export_")
+    ]
+    charts += ["bar_counts", "dot_plot_ci", "facet_time_series", "metric_panels"]
+    charts += ["term_panels", "time_series"]
+    unrounded = [name for name in charts if not hasattr(getattr(plotting, name), "__wrapped__")]
+    assert len(charts) == 26 and not unrounded

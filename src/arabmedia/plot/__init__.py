@@ -72,6 +72,9 @@ _EXPORTS = {
         "outlet_colors",
         "paper_style",
         "use_paper_style",
+        "rounded_floats",
+        "draws_rounded",
+        "DRAWN_DIGITS",
     ),
 }
 

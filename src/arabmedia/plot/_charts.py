@@ -31,6 +31,7 @@ from arabmedia.plot._style import (
     MAX_OVERLAID_GROUPS,
     NEUTRAL_COLOR,
     PALETTE,
+    draws_rounded,
     figure_size,
     human_label,
     outlet_colors,
@@ -283,6 +284,7 @@ def _errorbar(ax: Axes, part: pd.DataFrame, y, value: str, low: str, high: str, 
     )
 
 
+@draws_rounded
 def dot_plot_ci(
     df: pd.DataFrame,
     label: str,
@@ -425,6 +427,7 @@ def _shade_gaps(ax: Axes, data: pd.DataFrame, date: str, step) -> bool:
     return bool(spans)
 
 
+@draws_rounded
 def time_series(
     df: pd.DataFrame,
     date: str,
@@ -511,6 +514,7 @@ def _few_date_ticks(ax: Axes) -> None:
     ax.tick_params(axis="x", labelsize=6)
 
 
+@draws_rounded
 def bar_counts(
     df: pd.DataFrame,
     category: str,
@@ -601,6 +605,7 @@ def _freeze_layout(fig: Figure) -> None:
         fig.set_layout_engine("none")
 
 
+@draws_rounded
 def metric_panels(
     df: pd.DataFrame,
     x: str,
@@ -661,6 +666,7 @@ def metric_panels(
     return fig, axes
 
 
+@draws_rounded
 def term_panels(
     df: pd.DataFrame,
     facet: str,
@@ -698,6 +704,7 @@ def term_panels(
     return fig, axes
 
 
+@draws_rounded
 def facet_time_series(
     df: pd.DataFrame,
     date: str,

@@ -40,6 +40,7 @@ from arabmedia.plot._style import (
     COLUMN_WIDTHS,
     CONTEXT_COLOR,
     MAX_OVERLAID_GROUPS,
+    draws_rounded,
     figure_size,
     human_label,
     use_paper_style,
@@ -53,6 +54,7 @@ K_DIAGNOSTICS = ("coherence", "exclusivity", "stability", "perplexity")
 Colors = Mapping[str, str] | None
 
 
+@draws_rounded
 def dot_plot_figure(
     table: pd.DataFrame,
     label: str,
@@ -87,6 +89,7 @@ def dot_plot_figure(
     return fig
 
 
+@draws_rounded
 def time_series_figure(
     table: pd.DataFrame,
     date: str,
@@ -116,6 +119,7 @@ def time_series_figure(
     return fig
 
 
+@draws_rounded
 def k_diagnostics_figure(
     summary: pd.DataFrame, chosen: Mapping[str, int], *, colors: Colors = None
 ) -> Figure:
@@ -133,6 +137,7 @@ def k_diagnostics_figure(
     return fig
 
 
+@draws_rounded
 def topic_terms_figure(terms: pd.DataFrame, titles: Mapping[int, str]) -> Figure:
     """One panel per topic of its top terms (``topic_terms`` table), titled by ``titles``."""
     with use_paper_style():
@@ -140,6 +145,7 @@ def topic_terms_figure(terms: pd.DataFrame, titles: Mapping[int, str]) -> Figure
     return fig
 
 
+@draws_rounded
 def topic_prevalence_figure(
     table: pd.DataFrame,
     titles: Mapping[int, str],
@@ -158,6 +164,7 @@ def topic_prevalence_figure(
     return fig
 
 
+@draws_rounded
 def frame_series_figure(
     monthly: pd.DataFrame,
     group: str = "outlet",
@@ -175,6 +182,7 @@ def frame_series_figure(
     return fig
 
 
+@draws_rounded
 def topic_change_figure(
     change: pd.DataFrame, xlabel: str, group: str = "outlet", *, colors: Colors = None
 ) -> Figure:
@@ -196,6 +204,7 @@ def topic_change_figure(
     )
 
 
+@draws_rounded
 def bar_figure(
     table: pd.DataFrame,
     category: str,
@@ -214,6 +223,7 @@ def bar_figure(
     return fig
 
 
+@draws_rounded
 def vocabulary_growth_figure(
     curves: pd.DataFrame,
     line_styles: Mapping[str, str] | None = None,
@@ -263,6 +273,7 @@ def vocabulary_growth_figure(
     return fig
 
 
+@draws_rounded
 def choice_shares_figure(
     table: pd.DataFrame, of: str, group: str = "outlet", *, colors: Colors = None
 ) -> Figure:
@@ -272,6 +283,7 @@ def choice_shares_figure(
     return dot_plot_figure(table, "label", group=group, colors=colors, xlabel=xlabel, xlim=(0, 1))
 
 
+@draws_rounded
 def monthly_figure(
     table: pd.DataFrame,
     title: str,
@@ -289,6 +301,7 @@ def monthly_figure(
     )  # fmt: skip
 
 
+@draws_rounded
 def scare_quotes_figure(
     table: pd.DataFrame,
     field: str = "title",
@@ -308,6 +321,7 @@ DISTINCTIVE_TERMS_COLUMNS = ("comparison", "outlet", "surface", "z", "rank")
 """Columns :func:`distinctive_terms_figure` reads from the keyness table."""
 
 
+@draws_rounded
 def distinctive_terms_figure(
     table: pd.DataFrame,
     n: int = 10,
@@ -371,6 +385,7 @@ def distinctive_terms_figure(
     return fig
 
 
+@draws_rounded
 def frame_prevalence_figure(
     table: pd.DataFrame, of: str, group: str = "outlet", *, colors: Colors = None
 ) -> Figure:
@@ -381,6 +396,7 @@ def frame_prevalence_figure(
     return dot_plot_figure(table, "label", group=group, colors=colors, xlabel=xlabel)
 
 
+@draws_rounded
 def frame_change_figure(
     change: pd.DataFrame,
     title: str | None = None,
@@ -407,6 +423,7 @@ AGENCY_CAVEAT = "outlet gap: reliable\nperpetrator named: understated"
 """Default title of :func:`agency_shares_figure`: how far the validation lets one read it."""
 
 
+@draws_rounded
 def agency_shares_figure(
     table: pd.DataFrame,
     of: str,
@@ -425,6 +442,7 @@ def agency_shares_figure(
     )  # fmt: skip
 
 
+@draws_rounded
 def actor_types_figure(
     table: pd.DataFrame,
     of: str,
@@ -440,6 +458,7 @@ def actor_types_figure(
     return dot_plot_figure(shown, "actor_type", group=group, colors=colors, xlabel=xlabel)
 
 
+@draws_rounded
 def macro_f1_figure(
     pooled: pd.DataFrame,
     xlabel: str = "macro F1 (FIGNEWS, out of fold)",
@@ -454,6 +473,7 @@ def macro_f1_figure(
     )  # fmt: skip
 
 
+@draws_rounded
 def coverage_matrix_figure(
     table: pd.DataFrame,
     row: str = "outlet_a",
@@ -500,6 +520,7 @@ def coverage_matrix_figure(
     return fig
 
 
+@draws_rounded
 def lag_figure(
     lags: pd.DataFrame,
     pair: str = "pair",

@@ -4,7 +4,9 @@ Every figure the notebooks publish goes through this module so that all of them
 share one look (sizes for one- and two-column papers, a colour-blind-safe
 palette, one colour per outlet per study from :func:`outlet_colors`, a font with
 Arabic glyphs, codes shown as words by :func:`human_label`) and so that re-running
-an analysis reproduces the exported files bit for bit.
+an analysis reproduces the exported files bit for bit, on any processor: the chart
+functions draw their tables' floating-point values rounded to :data:`DRAWN_DIGITS`
+significant digits (:func:`draws_rounded`).
 
 Arabic text is passed to matplotlib as ordinary (logical-order) strings:
 matplotlib shapes it and lays it out right to left itself.  The font is the
@@ -19,12 +21,53 @@ a notebook shows a returned figure with ``display(fig)`` or as a cell's value.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import matplotlib as mpl
+import numpy as np
+import pandas as pd
 from cycler import cycler
 from matplotlib.colors import is_color_like, to_hex
+
+#: Significant digits of the values a chart draws.  A table computed on another processor
+#: can differ in its last bits (BLAS kernels and vectorized maths are chosen per CPU: a
+#: topic model's document shares differ by about 1e-14), and a PDF writes coordinates to
+#: 1e-10 pt, so unrounded values would move a label by a digit in the file.  Eight digits
+#: are far below what a printed figure shows and far above that noise.
+DRAWN_DIGITS = 8
+
+
+def rounded_floats(table: pd.DataFrame, digits: int = DRAWN_DIGITS) -> pd.DataFrame:
+    """``table`` with each floating-point value rounded to ``digits`` significant digits
+    (correctly rounded decimal, as ``f"{value:.8g}"``; NaN and infinities kept); other
+    columns and the index unchanged.  Float columns come back as float64."""
+    columns = table.select_dtypes("floating").columns
+    if columns.empty:
+        return table
+    out = table.copy()
+    for column in columns:
+        values = table[column].to_numpy(dtype=float, na_value=np.nan)
+        out[column] = np.array([float(f"{v:.{digits}g}") for v in values.tolist()], dtype=float)
+    return out
+
+
+def draws_rounded(chart: Callable) -> Callable:
+    """``chart`` drawing :func:`rounded_floats` of every DataFrame it is given, so that its
+    exported bytes do not depend on the last bits of the numbers (see
+    :data:`DRAWN_DIGITS`)."""
+
+    @functools.wraps(chart)
+    def rounded(*args, **kwargs):
+        args = [rounded_floats(a) if isinstance(a, pd.DataFrame) else a for a in args]
+        kwargs = {
+            k: rounded_floats(v) if isinstance(v, pd.DataFrame) else v for k, v in kwargs.items()
+        }
+        return chart(*args, **kwargs)
+
+    return rounded
+
 
 #: Paper widths in inches: one column of a two-column layout, and the full text width.
 COLUMN_WIDTHS = {1: 3.5, 2: 7.2}
