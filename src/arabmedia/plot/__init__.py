@@ -60,6 +60,7 @@ _EXPORTS = {
     "_style": (
         "COLUMN_WIDTHS",
         "CONTEXT_COLOR",
+        "DRAWN_DIGITS",
         "EXTRA_PALETTE",
         "FIGURE_FORMATS",
         "GAP_COLOR",
@@ -67,14 +68,13 @@ _EXPORTS = {
         "MAX_OVERLAID_GROUPS",
         "NEUTRAL_COLOR",
         "PALETTE",
+        "draws_rounded",
         "figure_size",
         "human_label",
         "outlet_colors",
         "paper_style",
-        "use_paper_style",
         "rounded_floats",
-        "draws_rounded",
-        "DRAWN_DIGITS",
+        "use_paper_style",
     ),
 }
 
