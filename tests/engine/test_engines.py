@@ -26,6 +26,12 @@ def _pid(item):
     return os.getpid()
 
 
+def _setting(name):
+    import dask
+
+    return dask.config.get(name)
+
+
 def _plus_shared(item, *, offset):
     return item + shared(offset)["offset"]
 
@@ -35,6 +41,16 @@ def dask_engine():
     """One local Dask cluster of two worker processes for the whole module."""
     with DaskEngine(n_workers=2, threads_per_worker=1) as engine:
         yield engine
+
+
+def test_dask_engine_local_workers_run_without_the_profiler(dask_engine):
+    import dask
+
+    from arabmedia.engine._engines import LOCAL_WORKER_PROFILE
+
+    settings = dask_engine.client.run(_setting, LOCAL_WORKER_PROFILE)
+    assert len(settings) == 2 and not any(settings.values())
+    assert dask.config.get(LOCAL_WORKER_PROFILE)  # this process's setting is left as it was
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])

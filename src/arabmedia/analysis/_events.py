@@ -323,6 +323,24 @@ class _TfidfSimilarity:
         return np.clip(((word @ word.T).toarray() + (char @ char.T).toarray()) / 2, 0, 1)
 
     def candidates(
+        self,
+        days: np.ndarray,
+        outlets: np.ndarray,
+        window_days: int,
+        query_days: np.ndarray,
+        progress: bool,
+    ) -> list[np.ndarray]:
+        """(2, n) arrays of row positions: for each day of ``query_days``, its rows against
+        the dated rows of the window around it (:meth:`block_candidates`)."""
+        dated = np.flatnonzero(days >= 0)
+        found = []
+        for day in tqdm(query_days, desc="event blocks", unit="day", disable=not progress):
+            queries = dated[days[dated] == day]
+            block = dated[np.abs(days[dated] - day) <= window_days]
+            found.extend(self.block_candidates(queries, block, outlets))
+        return found
+
+    def block_candidates(
         self, queries: np.ndarray, block: np.ndarray, outlets: np.ndarray
     ) -> list[np.ndarray]:
         """Each query's ``n_neighbors`` most word-similar block rows of other outlets, as
@@ -402,23 +420,35 @@ class _MinhashSimilarity:
         return result
 
     def candidates(
-        self, queries: np.ndarray, block: np.ndarray, outlets: np.ndarray
+        self,
+        days: np.ndarray,
+        outlets: np.ndarray,
+        window_days: int,
+        query_days: np.ndarray,
+        progress: bool,
     ) -> list[np.ndarray]:
-        """Block rows of other outlets sharing an LSH bucket with a query, as (2, n) arrays
-        of row positions (the rows a MinHashLSH query over the block would return)."""
+        """(2, n) arrays of row positions: the dated rows of other outlets at most
+        ``window_days`` apart that share an LSH bucket, one of them on a day of
+        ``query_days`` (what a MinHashLSH query of each such day's rows over the window
+        around it returns).  One sort per band, not one search per day."""
+        dated = days >= 0
+        is_query = dated & np.isin(days, query_days)
+        span = int(days.max(initial=0)) + window_days + 1
         found = []
-        for band in self.buckets:
-            members = block[band[block] >= 0]
-            members = members[np.argsort(band[members], kind="stable")]
-            keys = band[members]
-            asked = queries[band[queries] >= 0]
-            left = np.searchsorted(keys, band[asked], "left")
-            counts = np.searchsorted(keys, band[asked], "right") - left
-            first = np.repeat(asked, counts)
-            starts = np.repeat(left - np.cumsum(counts) + counts, counts)
-            second = members[starts + np.arange(counts.sum())]
-            other = outlets[first] != outlets[second]
-            found.append(np.vstack([first[other], second[other]]))
+        for band in tqdm(self.buckets, desc="LSH bands", unit="band", disable=not progress):
+            rows = np.flatnonzero(dated & (band >= 0))
+            _, bucket = np.unique(band[rows], return_inverse=True)
+            # Rows by (bucket, day): a row's partners are the next ones up to window_days on.
+            keys = bucket.ravel().astype(np.int64) * span + days[rows]
+            order = np.argsort(keys, kind="stable")
+            rows, keys = rows[order], keys[order]
+            ends = np.searchsorted(keys, keys + window_days, "right")
+            counts = ends - np.arange(len(rows)) - 1
+            first = np.repeat(np.arange(len(rows)), counts)
+            offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            first, second = rows[first], rows[first + 1 + offsets]
+            keep = (outlets[first] != outlets[second]) & (is_query[first] | is_query[second])
+            found.append(np.vstack([first[keep], second[keep]]))
         return found
 
 
@@ -464,13 +494,8 @@ def _candidate_pairs(
     """Distinct cross-outlet candidate pairs (first < second) of dated rows, shape (n, 2):
     the articles of each day (of ``asked``, default every day with an article) queried
     against those of the window around it."""
-    dated = np.flatnonzero(days >= 0)
-    unique_days = np.unique(days[dated]) if asked is None else asked
-    found = []
-    for day in tqdm(unique_days, desc="event blocks", unit="day", disable=not progress):
-        queries = dated[days[dated] == day]
-        block = dated[np.abs(days[dated] - day) <= window_days]
-        found.extend(similarity.candidates(queries, block, outlets))
+    query_days = np.unique(days[days >= 0]) if asked is None else asked
+    found = similarity.candidates(days, outlets, window_days, query_days, progress)
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.sort(np.hstack(found).T.astype(np.int64), axis=1)
@@ -624,12 +649,12 @@ def _component_events(
     clusters, matrix = _cluster(similarity, members, days, window_days, threshold)
     first = np.arange(len(members))
     best = np.full(len(members), np.nan)
-    for cluster in np.unique(clusters):
-        inside = np.flatnonzero(clusters == cluster)
+    order = np.argsort(clusters, kind="stable")  # each cluster's positions, ascending
+    for inside in np.split(order, np.flatnonzero(np.diff(clusters[order])) + 1):
         cluster_outlets = outlets[members[inside]]
-        if len(np.unique(cluster_outlets)) < 2:
+        if (cluster_outlets == cluster_outlets[0]).all():
             continue
-        first[inside] = inside.min()
+        first[inside] = inside[0]
         sub = matrix[np.ix_(inside, inside)]
         other = cluster_outlets[:, None] != cluster_outlets[None, :]
         best[inside] = np.where(other, sub, -np.inf).max(axis=1)

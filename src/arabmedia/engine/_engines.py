@@ -114,11 +114,17 @@ class LocalEngine(Engine):
         return f"LocalEngine(n_jobs={self.n_jobs})"
 
 
+#: The Dask setting a :class:`DaskEngine`'s own local cluster turns off (the workers'
+#: statistical profiler, which only a dashboard reads).
+LOCAL_WORKER_PROFILE = "distributed.worker.profile.enabled"
+
+
 class DaskEngine(Engine):
     """A Dask ``distributed`` client: of a local cluster it starts, or of ``scheduler``.
 
     With ``scheduler=None`` a :class:`distributed.LocalCluster` of ``n_workers`` worker
-    processes with ``threads_per_worker`` threads each (no dashboard) starts here and
+    processes with ``threads_per_worker`` threads each (no dashboard, no worker profiler:
+    :data:`LOCAL_WORKER_PROFILE`) starts here and
     :meth:`close` stops it; with a scheduler address (``"tcp://host:8786"``) the engine
     connects to that running cluster (``n_workers`` and ``threads_per_worker`` are then
     not used) and :meth:`close` only disconnects.  Workers must be able to import
@@ -129,18 +135,22 @@ class DaskEngine(Engine):
     def __init__(
         self, scheduler: str | None = None, n_workers: int = 2, threads_per_worker: int = 1
     ) -> None:
+        import dask
         from distributed import Client, LocalCluster
 
         self._cluster = None
         if scheduler is None:
-            self._cluster = LocalCluster(
-                n_workers=n_workers,
-                threads_per_worker=threads_per_worker,
-                processes=True,
-                dashboard_address=None,
-                # The scheduler's HTTP routes (health, metrics) on a free local port, not 8787.
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            )
+            # No dashboard shows the workers' statistical profiles: sampling each task's
+            # stack every 10 ms cost the count step about 7% of its speed.
+            with dask.config.set({LOCAL_WORKER_PROFILE: False}):
+                self._cluster = LocalCluster(
+                    n_workers=n_workers,
+                    threads_per_worker=threads_per_worker,
+                    processes=True,
+                    dashboard_address=None,
+                    # The scheduler's HTTP routes (health, metrics) on a free local port.
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                )
             self.client = Client(self._cluster)
         else:
             self.client = Client(scheduler)
