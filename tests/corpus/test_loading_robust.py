@@ -555,6 +555,67 @@ def test_a_utf8_json_lines_file_streams_the_records_it_would_read_whole(tmp_path
     assert {"title", "extra_key"} <= found[1]
 
 
+def test_csv_parsed_in_chunks_gives_what_the_whole_file_gives(tmp_path, monkeypatch):
+    """Chunk by chunk (here 2 rows a chunk) a UTF-8 CSV gives the records, row numbers and
+    columns that decoding it whole gives: BOM, CRLF ends, a quoted line break, empty cells."""
+    from arabmedia.corpus import _readers
+    from arabmedia.corpus._schema import _Options
+
+    monkeypatch.setattr(_readers, "_CSV_CHUNK_ROWS", 2)
+    text = 'title,body,id\r\nأول,"سطر\r\nثان",1\r\n,فارغ,2\r\nثالث,,3\r\nرابع,نص,\r\nخامس,x,5\r\n'
+    path = tmp_path / "news.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    options = _Options("c", None, None, None)
+
+    def described(file_records):
+        records = list(file_records.records)
+        return records, file_records.columns, file_records.decode_problem, file_records.encoding
+
+    streamed = _readers._csv_records(path, options)
+    assert streamed.streamed and not isinstance(streamed.records, list)
+    monkeypatch.setattr(_readers, "_valid_utf8", lambda path: False)
+    whole = _readers._csv_records(path, options)
+    assert not whole.streamed
+    found, expected = described(streamed), described(whole)
+    assert found == expected
+    assert [n for n, _ in found[0]] == [0, 1, 2, 3, 4]
+    assert found[0][0][1] == {"title": "أول", "body": "سطر\r\nثان", "id": "1"}
+    assert found[1] == {"title", "body", "id"}
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+def test_csv_that_pandas_would_read_short_is_unreadable(tmp_path, monkeypatch, streamed):
+    """A row with more fields than the header is an unreadable file, whether parsed in chunks
+    or whole: in the first data row pandas would silently take the extra first column for
+    an index (its values lost), later it is a parse error found before any record loads."""
+    from arabmedia.corpus import _readers
+
+    monkeypatch.setattr(_readers, "_CSV_CHUNK_ROWS", 2)
+    if not streamed:
+        monkeypatch.setattr(_readers, "_valid_utf8", lambda path: False)
+    (tmp_path / "a.csv").write_text("title,body\nأول,نص,زائد\n", "utf-8")
+    (tmp_path / "b.csv").write_text("title,body\nأول,نص\nثان,نص\nثالث,نص\nرابع,نص,زائد\n", "utf-8")
+    result = accounted(read_files(sorted(tmp_path.iterdir()), "generic", corpus="c"))
+    assert result.articles.empty and list(result.rejects["source_record"]) == [-1, -1]
+    reasons = list(result.rejects["reason"])
+    assert reasons[0] == "unreadable CSV: its first row has more fields than the header"
+    assert reasons[1].startswith("unreadable CSV: Error tokenizing data")
+
+
+def test_csv_mapping_is_checked_before_a_streamed_file_loads(tmp_path):
+    """A CSV file's header gives its columns: a wrong mapping stops it before its first record."""
+    from arabmedia.corpus._loading import _file_outcomes
+    from arabmedia.corpus._readers import READERS
+    from arabmedia.corpus._schema import _Options
+
+    path = tmp_path / "news.csv"
+    path.write_text("headline,text\nأول,نص\n", "utf-8")
+    options = _Options("c", None, {"title": "headline", "body": "body_text"}, None)
+    outcomes = _file_outcomes(path, "news.csv", "news.csv", READERS["generic"], options)
+    with pytest.raises(ValueError, match="'body_text' \\(for body\\)"):
+        next(outcomes)
+
+
 def test_json_lines_that_are_not_utf8_are_decoded_whole(tmp_path):
     from arabmedia.corpus import _readers
     from arabmedia.corpus._schema import _Options

@@ -125,7 +125,7 @@ def _file_outcomes(
     problem row) or ("article", (article row, problem rows of the record)).  Problem rows
     have doc_id "" until ids are settled.  Bad data becomes reject rows; a mapping that
     names a column the file lacks raises ValueError, before anything is yielded (after the
-    last record of a streamed file, whose columns are known only then)."""
+    last record of a streamed file whose columns are known only then)."""
     corpus = options.corpus
     try:
         file_records = reader.records(path, options)
@@ -139,7 +139,8 @@ def _file_outcomes(
         reason = f"unreadable file: {type(error).__name__}: {error}"
         yield "reject", (corpus, source_file, -1, "", reason)
         return
-    if not file_records.streamed:
+    columns_at_end = file_records.streamed and file_records.columns is None
+    if not columns_at_end:
         _check_mapping(options.mapping, file_records.columns, source_file)
     if options.encoding == "auto" and file_records.encoding == "cp1256":
         detail = 'not valid UTF-8; read as cp1256 (Windows Arabic) under encoding = "auto"'
@@ -166,7 +167,7 @@ def _file_outcomes(
             for field_name, value, problem, detail in ctx.notes
         ]
         yield "article", (article, notes)
-    if file_records.streamed:
+    if columns_at_end:
         _check_mapping(options.mapping, records.columns, source_file)
 
 

@@ -49,7 +49,9 @@ from arabmedia.corpus._schema import (
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 # Bytes per read when checking that a file is UTF-8.
-_BLOCK_BYTES = 1 << 24
+_BLOCK_BYTES = 1 << 20
+# Rows per chunk when a CSV file is parsed in pieces.
+_CSV_CHUNK_ROWS = 2_000
 # "almayadeen" reader: "posttype" class → kind.  Unlisted post types become "article".
 ALMAYADEEN_KINDS = MappingProxyType(
     {
@@ -218,10 +220,52 @@ def _jsonl_records(path: Path, options: _Options) -> _FileRecords:
     return _FileRecords(records, decoded.problem, _object_keys(records), decoded.encoding)
 
 
+def _csv_chunks(path: Path) -> Iterator[pd.DataFrame]:
+    """A UTF-8 CSV file parsed _CSV_CHUNK_ROWS rows at a time, as text cells."""
+    with pd.read_csv(
+        path,
+        encoding="utf-8-sig",
+        dtype=str,
+        keep_default_na=False,
+        chunksize=_CSV_CHUNK_ROWS,
+    ) as chunks:
+        for chunk in chunks:
+            yield _whole_rows(chunk)
+
+
+def _whole_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """``table``, unless pandas took its first columns for an index (rows with more fields
+    than the header), which would drop their values."""
+    if not isinstance(table.index, pd.RangeIndex):
+        raise RecordError("unreadable CSV: its first row has more fields than the header")
+    return table
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    rows = (row for chunk in _csv_chunks(path) for row in chunk.to_dict("records"))
+    yield from enumerate(rows)
+
+
 def _csv_records(path: Path, options: _Options) -> _FileRecords:
+    """A valid UTF-8 file is parsed a chunk at a time twice: once to check it (a file
+    pandas cannot parse is unreadable before any of its records loads, as when it is read
+    whole) and once as its records are iterated, so memory does not grow with the file.  A
+    file of another encoding, or one that is not valid UTF-8, is decoded whole."""
+    if (options.encoding == "auto" or _is_utf8(options.encoding)) and _valid_utf8(path):
+        try:
+            columns = None
+            for chunk in _csv_chunks(path):
+                columns = frozenset(chunk.columns)
+        except pd.errors.ParserError as error:
+            raise RecordError(f"unreadable CSV: {error}") from error
+        except pd.errors.EmptyDataError:
+            return _FileRecords([], None, None, "utf-8")
+        return _FileRecords(_csv_rows(path), None, columns, "utf-8", streamed=True)
     decoded = _decode(path.read_bytes(), options.encoding)
     try:
-        table = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False)
+        table = _whole_rows(
+            pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False)
+        )
     except pd.errors.ParserError as error:
         raise RecordError(f"unreadable CSV: {error}") from error
     except pd.errors.EmptyDataError:

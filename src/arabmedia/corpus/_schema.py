@@ -258,8 +258,8 @@ class _FileRecords(NamedTuple):
     decode_problem: str | None
     columns: frozenset[str] | None = None
     encoding: str | None = None
-    #: The records are read as they are iterated (``records.columns`` is then known only
-    #: after the last one; ``columns`` is None).
+    #: The records are read as they are iterated; when ``columns`` is then None, they are
+    #: known only after the last record, as ``records.columns``.
     streamed: bool = False
 
 
