@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -614,6 +615,53 @@ def test_csv_mapping_is_checked_before_a_streamed_file_loads(tmp_path):
     outcomes = _file_outcomes(path, "news.csv", "news.csv", READERS["generic"], options)
     with pytest.raises(ValueError, match="'body_text' \\(for body\\)"):
         next(outcomes)
+
+
+def test_parquet_read_in_batches_gives_what_pandas_reads_whole(tmp_path, monkeypatch):
+    """Batch by batch (here at most 2 rows of a row group) a Parquet file gives the rows and columns that pandas
+    reading it whole gives, a stored index not among the columns."""
+    import datetime
+
+    from arabmedia.corpus import _readers
+
+    monkeypatch.setattr(_readers, "_PARQUET_BATCH_ROWS", 2)
+    table = pd.DataFrame(
+        {
+            "title": ["أ", None, "ج", "د", "ه"],
+            "count": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+            "share": [0.5, None, 2.0, 3.0, 4.0],
+            "published": pd.to_datetime(
+                ["2023-10-07 10:00", None, "2023-10-08 09:30", "2023-10-09 00:00", None], utc=True
+            ),
+            "day": [datetime.date(2023, 1, 1), None, datetime.date(2023, 1, 2), None, None],
+            "flag": [True, None, False, True, True],
+        },
+        index=list("vwxyz"),
+    )
+    path = tmp_path / "table.parquet"
+    table.to_parquet(path, row_group_size=3)  # batches of 2, 1 and 2 rows
+    streamed = _readers._parquet_records(path, None)
+    assert streamed.streamed and not isinstance(streamed.records, list)
+    assert streamed.columns == frozenset(table.columns)
+    rows = list(streamed.records)
+    assert [n for n, _ in rows] == [0, 1, 2, 3, 4]
+    expected = pd.read_parquet(path).to_dict("records")
+    assert [repr(row) for _, row in rows] == [repr(row) for row in expected]
+
+
+def test_parquet_whole_numbers_with_gaps_stay_whole(tmp_path):
+    """An integer column with missing values written by Arrow (DuckDB, Spark, polars) is an
+    id ``3``, not the ``3.0`` of pandas reading the file whole into floats."""
+    import pyarrow as pa
+
+    ids = pa.array([3, None, 12], pa.int64())
+    titles = pa.array(["أول", "ثان", "ثالث"])
+    path = tmp_path / "table.parquet"
+    pq.write_table(pa.table({"id": ids, "title": titles, "body": titles}), path)
+    mapping = {"doc_id": "id", "title": "title", "body": "body"}
+    result = accounted(read_files([path], "generic", corpus="c", outlet="O", mapping=mapping))
+    assert list(result.articles["doc_id"]) == ["c:3", "c:12"]
+    assert list(result.rejects["reason"]) == ["missing required field id"]
 
 
 def test_json_lines_that_are_not_utf8_are_decoded_whole(tmp_path):

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 from openpyxl.utils.exceptions import InvalidFileException
 
 from arabmedia.corpus._dates import (
@@ -52,6 +53,8 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _BLOCK_BYTES = 1 << 20
 # Rows per chunk when a CSV file is parsed in pieces.
 _CSV_CHUNK_ROWS = 2_000
+# Rows per batch when a Parquet file is read in pieces.
+_PARQUET_BATCH_ROWS = 2_000
 # "almayadeen" reader: "posttype" class → kind.  Unlisted post types become "article".
 ALMAYADEEN_KINDS = MappingProxyType(
     {
@@ -274,9 +277,24 @@ def _csv_records(path: Path, options: _Options) -> _FileRecords:
     return _FileRecords(records, decoded.problem, frozenset(table.columns), decoded.encoding)
 
 
+def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    """A row group at a time (``iter_batches`` holds ever more of a file as it goes)."""
+    with pq.ParquetFile(path) as parquet:
+        groups = (parquet.read_row_group(i) for i in range(parquet.num_row_groups))
+        batches = (batch for group in groups for batch in group.to_batches(_PARQUET_BATCH_ROWS))
+        # Whole-number columns with gaps stay whole numbers (an id 3, not "3.0"), whatever
+        # the other rows of a batch hold.
+        frames = (batch.to_pandas(integer_object_nulls=True) for batch in batches)
+        yield from enumerate(row for frame in frames for row in frame.to_dict("records"))
+
+
 def _parquet_records(path: Path, _options: _Options) -> _FileRecords:
-    table = pd.read_parquet(path)
-    return _FileRecords(enumerate(table.to_dict("records")), None, frozenset(table.columns))
+    """Read as they are iterated, _PARQUET_BATCH_ROWS rows at a time, so memory grows with
+    the largest row group, not with the file; the columns (the schema's, a stored pandas index not
+    among them) are known before the first record."""
+    with pq.ParquetFile(path) as parquet:
+        columns = frozenset(parquet.schema_arrow.empty_table().to_pandas().columns)
+    return _FileRecords(_parquet_rows(path), None, columns, streamed=True)
 
 
 def _generic_records(path: Path, options: _Options) -> _FileRecords:
