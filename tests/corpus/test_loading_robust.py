@@ -618,8 +618,8 @@ def test_csv_mapping_is_checked_before_a_streamed_file_loads(tmp_path):
 
 
 def test_parquet_read_in_batches_gives_what_pandas_reads_whole(tmp_path, monkeypatch):
-    """Batch by batch (here at most 2 rows of a row group) a Parquet file gives the rows and columns that pandas
-    reading it whole gives, a stored index not among the columns."""
+    """Batch by batch (here at most 2 rows of a row group) a Parquet file gives the rows
+    and columns that pandas reading it whole gives, a stored index not among the columns."""
     import datetime
 
     from arabmedia.corpus import _readers
