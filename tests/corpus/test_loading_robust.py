@@ -517,11 +517,37 @@ def test_options_are_checked_up_front(tmp_path, reader, options, message):
         read_files([tmp_path / "never read.json"], reader, corpus="c", **options)
 
 
+def streamed_and_whole(read, path, monkeypatch):
+    """(records, columns, decode problem, encoding) of ``read(path)`` streamed, and decoded
+    whole (the UTF-8 check made to fail), unreadable records as their reasons."""
+    from arabmedia.corpus import _readers
+    from arabmedia.corpus._schema import _Options
+
+    def described(file_records):
+        records = [
+            (n, raw.reason if isinstance(raw, _readers._Unreadable) else raw)
+            for n, raw in file_records.records
+        ]
+        columns = file_records.columns
+        if columns is None and file_records.streamed:  # known once the records are read
+            columns = file_records.records.columns
+        return records, columns, file_records.decode_problem, file_records.encoding
+
+    options = _Options("c", None, None, None)
+    streamed = read(path, options)
+    assert streamed.streamed and not isinstance(streamed.records, list)
+    found = described(streamed)
+    with monkeypatch.context() as patched:
+        patched.setattr(_readers, "_valid_utf8", lambda path: False)
+        whole = read(path, options)
+        assert not whole.streamed
+        return found, described(whole)
+
+
 def test_a_utf8_json_lines_file_streams_the_records_it_would_read_whole(tmp_path, monkeypatch):
     """The line-at-a-time path gives the records, line numbers, problems and columns that
     decoding the whole file gives: BOM, CRLF ends, blank lines, bad and non-object lines."""
     from arabmedia.corpus import _readers
-    from arabmedia.corpus._schema import _Options
 
     lines = [
         json.dumps(article("أ", "O"), ensure_ascii=False),
@@ -535,22 +561,7 @@ def test_a_utf8_json_lines_file_streams_the_records_it_would_read_whole(tmp_path
     ]
     path = tmp_path / "items.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode("utf-8"))
-    options = _Options("c", None, None, None)
-
-    def described(file_records):
-        records = [
-            (n, raw.reason if isinstance(raw, _readers._Unreadable) else raw)
-            for n, raw in file_records.records
-        ]
-        columns = file_records.records.columns if file_records.streamed else file_records.columns
-        return records, columns, file_records.decode_problem, file_records.encoding
-
-    streamed = _readers._jsonl_records(path, options)
-    assert streamed.streamed and not isinstance(streamed.records, list)
-    monkeypatch.setattr(_readers, "_valid_utf8", lambda path: False)
-    whole = _readers._jsonl_records(path, options)
-    assert not whole.streamed
-    found, expected = described(streamed), described(whole)
+    found, expected = streamed_and_whole(_readers._jsonl_records, path, monkeypatch)
     assert found == expected
     assert [n for n, _ in found[0]] == [0, 2, 3, 5, 6, 7]
     assert {"title", "extra_key"} <= found[1]
@@ -560,24 +571,12 @@ def test_csv_parsed_in_chunks_gives_what_the_whole_file_gives(tmp_path, monkeypa
     """Chunk by chunk (here 2 rows a chunk) a UTF-8 CSV gives the records, row numbers and
     columns that decoding it whole gives: BOM, CRLF ends, a quoted line break, empty cells."""
     from arabmedia.corpus import _readers
-    from arabmedia.corpus._schema import _Options
 
     monkeypatch.setattr(_readers, "_CSV_CHUNK_ROWS", 2)
     text = 'title,body,id\r\nأول,"سطر\r\nثان",1\r\n,فارغ,2\r\nثالث,,3\r\nرابع,نص,\r\nخامس,x,5\r\n'
     path = tmp_path / "news.csv"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    options = _Options("c", None, None, None)
-
-    def described(file_records):
-        records = list(file_records.records)
-        return records, file_records.columns, file_records.decode_problem, file_records.encoding
-
-    streamed = _readers._csv_records(path, options)
-    assert streamed.streamed and not isinstance(streamed.records, list)
-    monkeypatch.setattr(_readers, "_valid_utf8", lambda path: False)
-    whole = _readers._csv_records(path, options)
-    assert not whole.streamed
-    found, expected = described(streamed), described(whole)
+    found, expected = streamed_and_whole(_readers._csv_records, path, monkeypatch)
     assert found == expected
     assert [n for n, _ in found[0]] == [0, 1, 2, 3, 4]
     assert found[0][0][1] == {"title": "أول", "body": "سطر\r\nثان", "id": "1"}
