@@ -10,7 +10,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -223,30 +223,33 @@ def _jsonl_records(path: Path, options: _Options) -> _FileRecords:
     return _FileRecords(records, decoded.problem, _object_keys(records), decoded.encoding)
 
 
-def _csv_chunks(path: Path) -> Iterator[pd.DataFrame]:
-    """A UTF-8 CSV file parsed _CSV_CHUNK_ROWS rows at a time, as text cells."""
-    with pd.read_csv(
-        path,
-        encoding="utf-8-sig",
-        dtype=str,
-        keep_default_na=False,
-        chunksize=_CSV_CHUNK_ROWS,
-    ) as chunks:
-        for chunk in chunks:
-            yield _whole_rows(chunk)
+def _csv_chunks(source: Path | io.StringIO) -> Iterator[pd.DataFrame]:
+    """A CSV file (a UTF-8 path, or decoded text) parsed _CSV_CHUNK_ROWS rows at a time, as
+    text cells; no chunk for an empty file, RecordError for one pandas cannot parse."""
+    try:
+        with pd.read_csv(
+            source,
+            encoding="utf-8-sig",
+            dtype=str,
+            keep_default_na=False,
+            chunksize=_CSV_CHUNK_ROWS,
+        ) as chunks:
+            for chunk in chunks:
+                # Rows with more fields than the header make pandas take the first columns
+                # for an index, dropping their values.
+                if not isinstance(chunk.index, pd.RangeIndex):
+                    raise RecordError(
+                        "unreadable CSV: its first row has more fields than the header"
+                    )
+                yield chunk
+    except pd.errors.ParserError as error:
+        raise RecordError(f"unreadable CSV: {error}") from error
+    except pd.errors.EmptyDataError:
+        return
 
 
-def _whole_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """``table``, unless pandas took its first columns for an index (rows with more fields
-    than the header), which would drop their values."""
-    if not isinstance(table.index, pd.RangeIndex):
-        raise RecordError("unreadable CSV: its first row has more fields than the header")
-    return table
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict]]:
-    rows = (row for chunk in _csv_chunks(path) for row in chunk.to_dict("records"))
-    yield from enumerate(rows)
+def _csv_rows(chunks: Iterable[pd.DataFrame]) -> Iterator[tuple[int, dict]]:
+    yield from enumerate(row for chunk in chunks for row in chunk.to_dict("records"))
 
 
 def _csv_records(path: Path, options: _Options) -> _FileRecords:
@@ -255,26 +258,17 @@ def _csv_records(path: Path, options: _Options) -> _FileRecords:
     whole) and once as its records are iterated, so memory does not grow with the file.  A
     file of another encoding, or one that is not valid UTF-8, is decoded whole."""
     if (options.encoding == "auto" or _is_utf8(options.encoding)) and _valid_utf8(path):
-        try:
-            columns = None
-            for chunk in _csv_chunks(path):
-                columns = frozenset(chunk.columns)
-        except pd.errors.ParserError as error:
-            raise RecordError(f"unreadable CSV: {error}") from error
-        except pd.errors.EmptyDataError:
+        columns = None
+        for chunk in _csv_chunks(path):
+            columns = frozenset(chunk.columns)
+        if columns is None:  # an empty file
             return _FileRecords([], None, None, "utf-8")
-        return _FileRecords(_csv_rows(path), None, columns, "utf-8", streamed=True)
+        return _FileRecords(_csv_rows(_csv_chunks(path)), None, columns, "utf-8", streamed=True)
     decoded = _decode(path.read_bytes(), options.encoding)
-    try:
-        table = _whole_rows(
-            pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False)
-        )
-    except pd.errors.ParserError as error:
-        raise RecordError(f"unreadable CSV: {error}") from error
-    except pd.errors.EmptyDataError:
-        return _FileRecords([], decoded.problem, None, decoded.encoding)
-    records = list(enumerate(table.to_dict("records")))
-    return _FileRecords(records, decoded.problem, frozenset(table.columns), decoded.encoding)
+    chunks = list(_csv_chunks(io.StringIO(decoded.text)))
+    columns = frozenset(chunks[0].columns) if chunks else None
+    records = list(_csv_rows(chunks))
+    return _FileRecords(records, decoded.problem, columns, decoded.encoding)
 
 
 def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
@@ -290,8 +284,8 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
 
 def _parquet_records(path: Path, _options: _Options) -> _FileRecords:
     """Read as they are iterated, _PARQUET_BATCH_ROWS rows at a time, so memory grows with
-    the largest row group, not with the file; the columns (the schema's, a stored pandas index not
-    among them) are known before the first record."""
+    the largest row group, not with the file; the columns (the schema's, a stored pandas
+    index not among them) are known before the first record."""
     with pq.ParquetFile(path) as parquet:
         columns = frozenset(parquet.schema_arrow.empty_table().to_pandas().columns)
     return _FileRecords(_parquet_rows(path), None, columns, streamed=True)
