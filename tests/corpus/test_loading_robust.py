@@ -519,7 +519,8 @@ def test_options_are_checked_up_front(tmp_path, reader, options, message):
 
 def streamed_and_whole(read, path, monkeypatch):
     """(records, columns, decode problem, encoding) of ``read(path)`` streamed, and decoded
-    whole (the UTF-8 check made to fail), unreadable records as their reasons."""
+    whole (the UTF-8 check made to fail, JSON lists made too small to stream), unreadable
+    records as their reasons."""
     from arabmedia.corpus import _readers
     from arabmedia.corpus._schema import _Options
 
@@ -539,6 +540,7 @@ def streamed_and_whole(read, path, monkeypatch):
     found = described(streamed)
     with monkeypatch.context() as patched:
         patched.setattr(_readers, "_valid_utf8", lambda path: False)
+        patched.setattr(_readers, "_STREAM_JSON_FROM_BYTES", path.stat().st_size + 1)
         whole = read(path, options)
         assert not whole.streamed
         return found, described(whole)
@@ -565,6 +567,109 @@ def test_a_utf8_json_lines_file_streams_the_records_it_would_read_whole(tmp_path
     assert found == expected
     assert [n for n, _ in found[0]] == [0, 2, 3, 5, 6, 7]
     assert {"title", "extra_key"} <= found[1]
+
+
+def test_a_utf8_json_list_streams_the_records_it_would_read_whole(tmp_path, monkeypatch):
+    """Element by element (here 5-byte blocks, so values, numbers, escapes and the BOM
+    straddle them) a JSON list gives the records, numbers and columns that parsing the whole
+    file gives: whitespace around and inside the list, non-object items, duplicate keys."""
+    from arabmedia.corpus import _readers
+
+    monkeypatch.setattr(_readers, "_BLOCK_BYTES", 5)
+    monkeypatch.setattr(_readers, "_STREAM_JSON_FROM_BYTES", 0)
+    items = [
+        json.dumps(article("أ", "O"), ensure_ascii=False),
+        "12345678901234567890",
+        '{"title": "\\u0628 ب", "title": "ثان", "extra_key": [1, {"x": null}]}',
+        "true",
+        '"نص"',
+        json.dumps(article("ج", "P", extra_key=1.5e10)),
+        "-0.25",
+    ]
+    path = tmp_path / "items.json"
+    path.write_bytes(b"\xef\xbb\xbf \r\n[\t" + ",\n ".join(items).encode("utf-8") + b" ]\n")
+    found, expected = streamed_and_whole(_readers._json_list_records, path, monkeypatch)
+    assert found == expected
+    assert [n for n, _ in found[0]] == list(range(7))
+    assert found[0][2][1] == {"title": "ثان", "extra_key": [1, {"x": None}]}
+    assert found[1] == {"title", "body", "outlet", "extra_key"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[1, 2,]", "[1] [2]", '[{"title": }]', "[" * 100_000 + "]" * 100_000, "", '{"a": [1]}'],
+    ids=["trailing comma", "data after", "bad value", "too deep", "empty file", "an object"],
+)
+def test_a_json_list_that_does_not_parse_is_rejected_whole_before_any_record(
+    tmp_path, monkeypatch, text
+):
+    """A file that is not one parsing JSON list loads nothing and gets the reason reading it
+    whole gives (position, nesting, the record_path hint), however far streaming got."""
+    from arabmedia.corpus import _readers
+
+    monkeypatch.setattr(_readers, "_BLOCK_BYTES", 3)
+    monkeypatch.setattr(_readers, "_STREAM_JSON_FROM_BYTES", 0)
+    path = tmp_path / "items.json"
+    path.write_text(text.replace("[1", f"[{json.dumps(article('أ', 'O'))}, 1"), "utf-8")
+    streamed = accounted(read_files([path], "generic", corpus="c"))
+    monkeypatch.setattr(_readers, "_STREAM_JSON_FROM_BYTES", path.stat().st_size + 1)
+    whole = accounted(read_files([path], "generic", corpus="c"))
+    assert streamed.articles.empty and list(streamed.rejects["source_record"]) == [-1]
+    assert streamed.rejects.equals(whole.rejects)
+
+
+def test_a_json_list_not_in_utf8_is_read_whole_with_its_decoding_problem(tmp_path, monkeypatch):
+    """Bytes that are not UTF-8 stop streaming: the file is decoded whole, as before (the
+    record holding them rejected, naming the byte; the others load)."""
+    from arabmedia.corpus import _readers
+
+    monkeypatch.setattr(_readers, "_BLOCK_BYTES", 4)
+    records = [article("أ", "O"), article("ب", "O")]
+    path = tmp_path / "items.json"
+    text = json.dumps(records, ensure_ascii=False).encode("utf-8")
+    path.write_bytes(text.replace("ب".encode(), b"\xff", 1))
+    read = {}
+    for threshold in (0, path.stat().st_size + 1):
+        monkeypatch.setattr(_readers, "_STREAM_JSON_FROM_BYTES", threshold)
+        read[threshold] = accounted(read_files([path], "generic", corpus="c"))
+    streamed, whole = read.values()
+    assert list(streamed.articles["title"]) == ["ب"]
+    assert list(streamed.rejects["source_record"]) == [0]
+    assert streamed.rejects["reason"].str.startswith("invalid UTF-8 at byte").all()
+    assert streamed.articles.equals(whole.articles) and streamed.rejects.equals(whole.rejects)
+
+
+def test_a_streamed_json_list_is_checked_against_the_mapping_before_its_first_record(
+    tmp_path, monkeypatch
+):
+    """The first pass finds the list's keys, so a wrong mapping stops the file up front."""
+    from arabmedia.corpus import _readers
+    from arabmedia.corpus._loading import _file_outcomes
+
+    monkeypatch.setattr(_readers, "_STREAM_JSON_FROM_BYTES", 0)
+    from arabmedia.corpus._readers import READERS
+    from arabmedia.corpus._schema import _Options
+
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{"headline": "أول", "text": "نص"}]), "utf-8")
+    options = _Options("c", None, {"title": "headline", "body": "body_text"}, None)
+    outcomes = _file_outcomes(path, "items.json", "items.json", READERS["generic"], options)
+    with pytest.raises(ValueError, match="'body_text' \\(for body\\)"):
+        next(outcomes)
+
+
+def test_a_json_list_under_a_record_path_is_read_whole(tmp_path, monkeypatch):
+    """record_path lists sit inside an object: that file is parsed whole, as before."""
+    from arabmedia.corpus import _readers
+    from arabmedia.corpus._schema import _Options
+
+    monkeypatch.setattr(_readers, "_STREAM_JSON_FROM_BYTES", 0)
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps({"data": {"items": [article("أ", "O")]}}), "utf-8")
+    read = _readers._json_list_records(
+        path, _Options("c", None, None, None, record_path="data.items")
+    )
+    assert not read.streamed and [n for n, _ in read.records] == [0]
 
 
 def test_csv_parsed_in_chunks_gives_what_the_whole_file_gives(tmp_path, monkeypatch):

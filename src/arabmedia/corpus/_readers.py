@@ -51,6 +51,9 @@ from arabmedia.corpus._schema import (
 _UTF8_BOM = b"\xef\xbb\xbf"
 # Bytes per read when checking that a file is UTF-8.
 _BLOCK_BYTES = 1 << 20
+# JSON-list files from this size on are parsed an element at a time (smaller ones whole:
+# one pass instead of two, and what they parse into is small).
+_STREAM_JSON_FROM_BYTES = 8 << 20
 # Rows per chunk when a CSV file is parsed in pieces.
 _CSV_CHUNK_ROWS = 2_000
 # Rows per batch when a Parquet file is read in pieces.
@@ -148,7 +151,126 @@ def _object_keys(records: list[tuple[int, Any]]) -> frozenset[str] | None:
     return frozenset(key for raw in objects for key in raw) if objects else None
 
 
+class _NotStreamable(Exception):
+    """The file is not one top-level JSON list that parses (read whole for its exact error)."""
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")  # the whitespace json.loads allows
+_JSON_DECODER = json.JSONDecoder()
+
+
+class _JsonWindow:
+    """The text of a UTF-8 file from the read position on, decoded a block at a time."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text, self.at, self.ended, self.started = "", 0, False, False
+
+    def read_more(self) -> bool:
+        """Append the next block (as large as the text still ahead, so a long value costs
+        linear time); False at the end of the file."""
+        if self.ended:
+            return False
+        block = self.handle.read(max(_BLOCK_BYTES, len(self.text) - self.at))
+        self.ended = not block
+        self.text = self.text[self.at :] + self.decoder.decode(block, final=self.ended)
+        self.at = 0
+        if not self.started and self.text:
+            self.text = self.text.removeprefix("\ufeff")  # the byte-order mark _decode strips
+            self.started = True
+        return True
+
+    def peek(self) -> str:
+        """The next character after whitespace, which is skipped ("" at the end)."""
+        while True:
+            self.at = _JSON_SPACE.match(self.text, self.at).end()
+            if self.at < len(self.text) or not self.read_more():
+                return self.text[self.at : self.at + 1]
+
+    def value(self) -> Any:
+        """The JSON value at the read position; a value reaching the end of the text read so
+        far is read again with more (a number or a literal may go on)."""
+        while True:
+            try:
+                value, end = _JSON_DECODER.raw_decode(self.text, self.at)
+            except json.JSONDecodeError as error:
+                if self.read_more():
+                    continue
+                raise _NotStreamable from error
+            if end == len(self.text) and self.read_more():
+                continue
+            self.at = end
+            return value
+
+
+def _json_list_items(path: Path) -> Iterator[Any]:
+    """The elements of the top-level JSON list of a UTF-8 file, parsed one at a time;
+    _NotStreamable (after the elements before the fault) for any other file, one that is
+    not valid UTF-8 included."""
+    with open(path, "rb") as handle:
+        window = _JsonWindow(handle)
+        try:
+            if window.peek() != "[":
+                raise _NotStreamable
+            window.at += 1
+            if window.peek() == "]":
+                window.at += 1
+            else:
+                while True:
+                    window.peek()
+                    yield window.value()
+                    after = window.peek()
+                    window.at += 1
+                    if after == "]":
+                        break
+                    if after != ",":
+                        raise _NotStreamable
+            if window.peek():
+                raise _NotStreamable  # data after the list
+        except (RecursionError, UnicodeDecodeError) as error:
+            raise _NotStreamable from error
+
+
+class _JsonList:
+    """The records of a UTF-8 file that is one JSON list, parsed an element at a time as they
+    are iterated, so memory does not grow with the file; ``columns``: the keys of its
+    objects (None when it has none), found by a first pass."""
+
+    def __init__(self, path: Path, columns: frozenset[str] | None):
+        self.path, self.columns = path, columns
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        return enumerate(_json_list_items(self.path))
+
+
+def _json_list_columns(path: Path) -> frozenset[str] | None:
+    """The keys of the objects of a file's top-level JSON list, parsing every element
+    (nothing kept); None without objects; _NotStreamable for a file that is not one list."""
+    keys: set[str] = set()
+    objects = False
+    for item in _json_list_items(path):
+        if isinstance(item, Mapping):
+            objects = True
+            keys.update(item)
+    return frozenset(keys) if objects else None
+
+
 def _json_list_records(path: Path, options: _Options) -> _FileRecords:
+    """A UTF-8 file of _STREAM_JSON_FROM_BYTES or more whose records are its top-level list
+    (no ``record_path``) is parsed an element at a time twice: once to check it and find
+    its columns (a file that does not parse is unreadable before any of its records loads,
+    as when it is read whole), once as its records are iterated, so memory does not grow
+    with the file.  Any other file is decoded and parsed whole."""
+    utf8 = options.encoding == "auto" or _is_utf8(options.encoding)
+    large = path.stat().st_size >= _STREAM_JSON_FROM_BYTES
+    if large and utf8 and not options.record_path:
+        try:
+            columns = _json_list_columns(path)
+        except _NotStreamable:
+            pass  # read whole below, for the error (or record_path hint) that gives
+        else:
+            return _FileRecords(_JsonList(path, columns), None, columns, "utf-8", streamed=True)
     decoded = _decode(path.read_bytes(), options.encoding)
     try:
         data = json.loads(decoded.text)
